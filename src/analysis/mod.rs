@@ -1,0 +1,1 @@
+//! Analysis: pure functions over the model.

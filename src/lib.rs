@@ -1,0 +1,12 @@
+//! Spoor: see what your AI agent actually did.
+//!
+//! Data flows one way: `ingest` (one module per source format) → `model` (one normalized
+//! run/span model) → `analysis` (pure functions) → `ui` (Leptos, wasm only). Everything but `ui`
+//! is plain Rust, tested and benchmarked natively.
+
+pub mod analysis;
+pub mod ingest;
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
