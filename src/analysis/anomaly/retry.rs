@@ -1,0 +1,196 @@
+//! Retries: a tool or model call repeated after it failed. Seed 001 records them explicitly
+//! (`retry_of` names the attempt retried); elsewhere a failed call immediately followed, under
+//! the same parent, by the same tool with the same arguments (or the same model) is a retry.
+
+use super::loops::{normalized_args, tool_name};
+use super::{fmt_duration, times, Anomaly, AnomalyKind, Waste};
+use crate::analysis::bounds::{effective_duration, RunBounds};
+use crate::analysis::summary::RunSummary;
+use crate::analysis::tree::Tree;
+use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
+use std::collections::HashMap;
+
+fn what(s: &Span) -> String {
+    match s.kind {
+        SpanKind::Tool => tool_name(s).to_string(),
+        SpanKind::Llm => match &s.model {
+            Some(m) => format!("the {m} call"),
+            None => s.name.clone(),
+        },
+        _ => s.name.clone(),
+    }
+}
+
+fn why(s: &Span) -> Option<String> {
+    s.error_type
+        .clone()
+        .or_else(|| s.status_text.clone())
+        .or_else(|| s.error_message.clone())
+}
+
+fn anomaly(run: &Run, chain: Vec<SpanIdx>, summary: &RunSummary, b: &RunBounds) -> Anomaly {
+    let spans = &run.spans;
+    let first = &spans[chain[0] as usize];
+    // Waste: every attempt that failed.
+    let failed: Vec<SpanIdx> = chain
+        .iter()
+        .copied()
+        .filter(|&i| spans[i as usize].status == Status::Error)
+        .collect();
+    let mut cost = Waste::default();
+    for &i in &failed {
+        cost.time_ns += effective_duration(&spans[i as usize], b);
+        cost.tokens += summary
+            .per_span
+            .tokens
+            .get(i as usize)
+            .copied()
+            .unwrap_or(0);
+        cost.cost_usd += summary
+            .per_span
+            .cost_usd
+            .get(i as usize)
+            .copied()
+            .unwrap_or(0.0);
+    }
+    let last = &spans[chain[chain.len() - 1] as usize];
+    let outcome = if last.status == Status::Error {
+        "and still failed"
+    } else {
+        "and then succeeded"
+    };
+    let reason = why(first)
+        .map(|r| format!(" after {r}"))
+        .unwrap_or_default();
+    let mut evidence = vec![format!(
+        "{} failed attempt{} took {}",
+        failed.len(),
+        if failed.len() == 1 { "" } else { "s" },
+        fmt_duration(cost.time_ns)
+    )];
+    if cost.tokens > 0 {
+        evidence.push(format!("{} tokens spent on failed attempts", cost.tokens));
+    }
+    for &i in &chain {
+        let s = &spans[i as usize];
+        evidence.push(format!(
+            "attempt {}: {} in {}",
+            s.id,
+            match s.status {
+                Status::Error => "failed",
+                Status::Ok => "ok",
+                Status::Unset if s.end_ns.is_none() => "never ended",
+                Status::Unset => "ended",
+            },
+            fmt_duration(effective_duration(s, b))
+        ));
+    }
+    Anomaly {
+        kind: AnomalyKind::Retry,
+        message: format!(
+            "{} was retried {}{reason} {outcome}",
+            what(first),
+            times(chain.len() - 1)
+        ),
+        evidence,
+        cost,
+        span_ids: chain,
+    }
+}
+
+pub fn retries(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
+    let spans = &run.spans;
+    let b = RunBounds::of(run);
+    let mut out = Vec::new();
+    let mut in_chain = vec![false; spans.len()];
+
+    // Explicit: follow `retry_of` links back to the first attempt.
+    let has_explicit = spans.iter().any(|s| s.retry_of.is_some());
+    if has_explicit {
+        let by_id: HashMap<&str, SpanIdx> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i as SpanIdx))
+            .collect();
+        let mut next: HashMap<SpanIdx, Vec<SpanIdx>> = HashMap::new();
+        let mut is_retry = vec![false; spans.len()];
+        for (i, s) in spans.iter().enumerate() {
+            if let Some(&prev) = s.retry_of.as_deref().and_then(|r| by_id.get(r)) {
+                if prev as usize != i {
+                    next.entry(prev).or_default().push(i as SpanIdx);
+                    is_retry[i] = true;
+                }
+            }
+        }
+        let mut heads: Vec<SpanIdx> = next
+            .keys()
+            .copied()
+            .filter(|&h| !is_retry[h as usize])
+            .collect();
+        heads.sort_unstable();
+        for h in heads {
+            let mut chain = vec![h];
+            let mut stack = vec![h];
+            while let Some(x) = stack.pop() {
+                if let Some(ns) = next.get(&x) {
+                    for &n in ns {
+                        if !chain.contains(&n) && chain.len() < 10_000 {
+                            chain.push(n);
+                            stack.push(n);
+                        }
+                    }
+                }
+            }
+            chain.sort_by_key(|&i| (spans[i as usize].start_ns, i));
+            for &i in &chain {
+                in_chain[i as usize] = true;
+            }
+            out.push(anomaly(run, chain, summary, &b));
+        }
+    }
+
+    // Implicit: siblings in start order; a failed call followed by the same call. Keys are
+    // compared only after a failure, so clean runs cost one status check per call.
+    for &p in &tree.preorder {
+        let mut prev: Option<SpanIdx> = None;
+        let mut chain: Vec<SpanIdx> = Vec::new();
+        for &c in tree.children(p) {
+            let s = &spans[c as usize];
+            if !matches!(s.kind, SpanKind::Tool | SpanKind::Llm) {
+                continue;
+            }
+            if in_chain[c as usize] {
+                prev = None;
+                continue;
+            }
+            let continues = prev.is_some_and(|pi| {
+                let ps = &spans[pi as usize];
+                ps.status == Status::Error && same_call(ps, s)
+            });
+            if continues {
+                if chain.is_empty() {
+                    chain.extend(prev);
+                }
+                chain.push(c);
+            } else if chain.len() > 1 {
+                out.push(anomaly(run, std::mem::take(&mut chain), summary, &b));
+            }
+            prev = Some(c);
+        }
+        if chain.len() > 1 {
+            out.push(anomaly(run, chain, summary, &b));
+        }
+    }
+    out
+}
+
+/// Same tool with the same arguments, or the same model.
+fn same_call(a: &Span, b: &Span) -> bool {
+    a.kind == b.kind
+        && match a.kind {
+            SpanKind::Tool => {
+                tool_name(a) == tool_name(b) && normalized_args(a) == normalized_args(b)
+            }
+            _ => a.model.as_deref().unwrap_or(&a.name) == b.model.as_deref().unwrap_or(&b.name),
+        }
+}

@@ -1,0 +1,313 @@
+//! Threshold rules over the summary (iterations, errors, slow models and tools, long and
+//! expensive runs, tool failure rate) and error cascades over the tree.
+
+use super::loops::tool_name;
+use super::{fmt_duration, fmt_usd, Anomaly, AnomalyKind, Thresholds, Waste};
+use crate::analysis::bounds::{effective_duration, RunBounds};
+use crate::analysis::summary::RunSummary;
+use crate::analysis::tree::Tree;
+use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
+
+fn spans_where(run: &Run, f: impl Fn(&Span) -> bool) -> Vec<SpanIdx> {
+    let mut v: Vec<SpanIdx> = (0..run.spans.len() as SpanIdx)
+        .filter(|&i| f(&run.spans[i as usize]))
+        .collect();
+    v.sort_by_key(|&i| (run.spans[i as usize].start_ns, i));
+    v
+}
+
+fn waste_of(run: &Run, summary: &RunSummary, ids: &[SpanIdx], b: &RunBounds) -> Waste {
+    let mut w = Waste::default();
+    for &i in ids {
+        w.time_ns += effective_duration(&run.spans[i as usize], b);
+        w.tokens += summary
+            .per_span
+            .tokens
+            .get(i as usize)
+            .copied()
+            .unwrap_or(0);
+        w.cost_usd += summary
+            .per_span
+            .cost_usd
+            .get(i as usize)
+            .copied()
+            .unwrap_or(0.0);
+    }
+    w
+}
+
+fn model_of(s: &Span) -> &str {
+    s.model.as_deref().unwrap_or(&s.name)
+}
+
+pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly> {
+    let b = RunBounds::of(run);
+    let mut out = Vec::new();
+    let mk = |kind, span_ids, message: String, evidence: Vec<String>, cost| Anomaly {
+        kind,
+        span_ids,
+        message,
+        evidence,
+        cost,
+    };
+
+    if s.iterations >= t.max_iterations && t.max_iterations > 0 {
+        let kind = match s.iterations_from {
+            crate::analysis::summary::IterationSource::IterationSpans => SpanKind::Iteration,
+            crate::analysis::summary::IterationSource::ModelCalls => SpanKind::Llm,
+        };
+        let ids = spans_where(run, |x| x.kind == kind);
+        let mut ev = vec![format!("limit: {} iterations", t.max_iterations)];
+        if let Some(st) = &run.status_text {
+            ev.push(format!("run status: {st}"));
+        }
+        out.push(mk(
+            AnomalyKind::TooManyIterations,
+            ids,
+            format!(
+                "the agent ran {} iterations (limit {})",
+                s.iterations, t.max_iterations
+            ),
+            ev,
+            Waste::default(),
+        ));
+    }
+
+    if s.error_spans > t.max_errors {
+        let ids = spans_where(run, |x| x.status == Status::Error);
+        let mut names: Vec<String> = ids
+            .iter()
+            .map(|&i| {
+                let x = &run.spans[i as usize];
+                match x.kind {
+                    SpanKind::Tool => tool_name(x).to_string(),
+                    _ => x.name.clone(),
+                }
+            })
+            .collect();
+        names.dedup();
+        let cost = waste_of(run, s, &ids, &b);
+        out.push(mk(
+            AnomalyKind::ManyErrors,
+            ids,
+            format!(
+                "{} steps failed (more than {})",
+                s.error_spans, t.max_errors
+            ),
+            vec![format!("failed: {}", names.join(", "))],
+            cost,
+        ));
+    }
+
+    for m in &s.models {
+        let mean_ms = m.latency.mean_ns / 1e6;
+        if m.latency.samples > 0 && mean_ms > t.slow_model_mean_ms {
+            let ids = spans_where(run, |x| x.kind == SpanKind::Llm && model_of(x) == m.name);
+            out.push(mk(
+                AnomalyKind::SlowModel,
+                ids,
+                format!(
+                    "{} calls took {:.0} ms on average (limit {:.0} ms)",
+                    m.name, mean_ms, t.slow_model_mean_ms
+                ),
+                vec![format!(
+                    "{} calls, p50 {}, p95 {}, max {}",
+                    m.calls,
+                    fmt_duration(m.latency.p50_ns),
+                    fmt_duration(m.latency.p95_ns),
+                    fmt_duration(m.latency.max_ns)
+                )],
+                Waste::default(),
+            ));
+        }
+    }
+
+    for tool in &s.tools {
+        let p95_ms = tool.latency.p95_ns as f64 / 1e6;
+        if tool.latency.samples > 0 && p95_ms > t.slow_tool_p95_ms {
+            let ids = spans_where(run, |x| {
+                x.kind == SpanKind::Tool && tool_name(x) == tool.name
+            });
+            out.push(mk(
+                AnomalyKind::SlowTool,
+                ids,
+                format!(
+                    "{} took {} at p95 (limit {})",
+                    tool.name,
+                    fmt_duration(tool.latency.p95_ns),
+                    fmt_duration((t.slow_tool_p95_ms * 1e6) as i64)
+                ),
+                vec![format!(
+                    "{} calls, mean {}, max {}",
+                    tool.calls,
+                    fmt_duration(tool.latency.mean_ns as i64),
+                    fmt_duration(tool.latency.max_ns)
+                )],
+                Waste::default(),
+            ));
+        }
+    }
+
+    if s.duration_ns as f64 / 1e9 > t.long_run_s {
+        out.push(mk(
+            AnomalyKind::LongRun,
+            Vec::new(),
+            format!(
+                "the run took {} (limit {})",
+                fmt_duration(s.duration_ns),
+                fmt_duration((t.long_run_s * 1e9) as i64)
+            ),
+            Vec::new(),
+            Waste::default(),
+        ));
+    }
+
+    if let Some(c) = s.cost_usd() {
+        if c > t.max_cost_usd {
+            let which = if s.computed_cost_usd.is_some() {
+                "computed from the price table"
+            } else {
+                "as reported"
+            };
+            let mut ids: Vec<SpanIdx> = (0..run.spans.len() as SpanIdx)
+                .filter(|&i| s.per_span.cost_usd.get(i as usize).copied().unwrap_or(0.0) > 0.0)
+                .collect();
+            ids.sort_by(|a, b| {
+                s.per_span.cost_usd[*b as usize].total_cmp(&s.per_span.cost_usd[*a as usize])
+            });
+            let mut ev = vec![format!("cost {which}")];
+            if let Some(&top) = ids.first() {
+                ev.push(format!(
+                    "most expensive step: {} ({})",
+                    run.spans[top as usize].name,
+                    fmt_usd(s.per_span.cost_usd[top as usize])
+                ));
+            }
+            ids.truncate(10);
+            ids.sort_by_key(|&i| (run.spans[i as usize].start_ns, i));
+            out.push(mk(
+                AnomalyKind::Expensive,
+                ids,
+                format!(
+                    "the run cost {} (limit {})",
+                    fmt_usd(c),
+                    fmt_usd(t.max_cost_usd)
+                ),
+                ev,
+                Waste::default(),
+            ));
+        }
+    }
+
+    if let Some(ok) = s.tool_success_rate {
+        let fail = 1.0 - ok;
+        if fail > t.max_tool_failure_rate {
+            let ids = spans_where(run, |x| {
+                x.kind == SpanKind::Tool && (x.status == Status::Error || x.end_ns.is_none())
+            });
+            let worst: Vec<String> = s
+                .tools
+                .iter()
+                .filter(|x| x.successes < x.calls)
+                .map(|x| {
+                    format!(
+                        "{}: {} of {} calls not successful",
+                        x.name,
+                        x.calls - x.successes,
+                        x.calls
+                    )
+                })
+                .collect();
+            let cost = waste_of(run, s, &ids, &b);
+            let names: Vec<&str> = s
+                .tools
+                .iter()
+                .filter(|x| x.successes < x.calls)
+                .map(|x| x.name.as_str())
+                .collect();
+            out.push(mk(
+                AnomalyKind::ToolFailureRate,
+                ids,
+                format!(
+                    "{:.0}% of tool calls did not succeed ({}; limit {:.0}%)",
+                    fail * 100.0,
+                    names.join(", "),
+                    t.max_tool_failure_rate * 100.0
+                ),
+                worst,
+                cost,
+            ));
+        }
+    }
+    out
+}
+
+/// A failing span whose parent also failed, followed up the tree as far as failures go. One
+/// anomaly per failing span whose own children did not fail (the likely first cause).
+pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
+    let spans = &run.spans;
+    let failed = |i: SpanIdx| spans[i as usize].status == Status::Error;
+    let b = RunBounds::of(run);
+    let mut out = Vec::new();
+    for &i in &tree.preorder {
+        if !failed(i) || !tree.parent[i as usize].is_some_and(failed) {
+            continue;
+        }
+        if tree.children(i).iter().any(|&c| failed(c)) {
+            continue;
+        }
+        let mut chain = vec![i];
+        let mut cur = i;
+        while let Some(p) = tree.parent[cur as usize].filter(|&p| failed(p)) {
+            chain.push(p);
+            cur = p;
+            if chain.len() > 10_000 {
+                break;
+            }
+        }
+        let describe = |x: SpanIdx| {
+            let s = &spans[x as usize];
+            match s.kind {
+                SpanKind::Tool => tool_name(s).to_string(),
+                _ => s.name.clone(),
+            }
+        };
+        let steps: Vec<String> = chain.iter().map(|&x| describe(x)).collect();
+        let root_cause = &spans[i as usize];
+        let mut evidence = vec![format!("failure chain: {}", steps.join(" → "))];
+        if let Some(m) = root_cause
+            .error_message
+            .as_deref()
+            .or(root_cause.error_type.as_deref())
+        {
+            evidence.push(format!("first error: {m}"));
+        }
+        let cost = Waste {
+            time_ns: effective_duration(root_cause, &b),
+            tokens: summary
+                .per_span
+                .tokens
+                .get(i as usize)
+                .copied()
+                .unwrap_or(0),
+            cost_usd: summary
+                .per_span
+                .cost_usd
+                .get(i as usize)
+                .copied()
+                .unwrap_or(0.0),
+        };
+        out.push(Anomaly {
+            kind: AnomalyKind::ErrorCascade,
+            message: format!(
+                "{} failed and its failure spread to {}",
+                steps[0],
+                steps[1..].join(", then ")
+            ),
+            evidence,
+            cost,
+            span_ids: chain,
+        });
+    }
+    out
+}

@@ -1,0 +1,272 @@
+//! Model prices: a bundled table taken from a maintained public source (see `data/prices.json`
+//! for the source, commit and license), plus the user's own prices, which win.
+//!
+//! Model names in traces rarely match a price table exactly (`openai/gpt-4o-2024-08-06`,
+//! `models/gemini-2.0-flash-001`, `claude-3-7-sonnet@20250219`), so lookup tries, in order:
+//! the name as written; without a provider prefix; without date/version suffixes; and finally the
+//! longest known model name that the name starts with (at a `-`, `:`, `@` or `_` boundary).
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// USD per token. Missing cache prices mean cache tokens cost the input price; a missing
+/// reasoning price means reasoning tokens cost the output price.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Price {
+    pub input: f64,
+    pub output: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<f64>,
+}
+
+/// The bundled file's shape.
+#[derive(Debug, Clone, Deserialize)]
+struct PriceFile {
+    source: String,
+    #[serde(default)]
+    source_commit: String,
+    #[serde(default)]
+    retrieved: String,
+    models: HashMap<String, Price>,
+}
+
+/// Prices by model name: bundled ones and the user's overrides.
+#[derive(Debug, Clone, Default)]
+pub struct PriceTable {
+    bundled: HashMap<String, Price>,
+    user: HashMap<String, Price>,
+    /// Where the bundled prices come from, for the UI's "prices as of" note.
+    pub source: String,
+    pub source_commit: String,
+    pub retrieved: String,
+}
+
+const BUNDLED: &str = include_str!("../../data/prices.json");
+
+/// Token counts of one call, as the cost formula needs them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenCounts {
+    pub input: u64,
+    pub output: u64,
+    pub cache_read: u64,
+    pub cache_write: u64,
+    pub reasoning: u64,
+    /// Whether `output` was reported (reasoning is part of it then).
+    pub has_output: bool,
+}
+
+impl PriceTable {
+    /// The prices shipped with Spoor.
+    pub fn bundled() -> PriceTable {
+        match serde_json::from_str::<PriceFile>(BUNDLED) {
+            Ok(f) => PriceTable {
+                bundled: f
+                    .models
+                    .into_iter()
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                    .collect(),
+                user: HashMap::new(),
+                source: f.source,
+                source_commit: f.source_commit,
+                retrieved: f.retrieved,
+            },
+            // The file is checked by a test; never panic in the page over it.
+            Err(_) => PriceTable::default(),
+        }
+    }
+
+    /// A table with no prices at all (every model unknown).
+    pub fn empty() -> PriceTable {
+        PriceTable::default()
+    }
+
+    /// The user's own price for a model name; it wins over the bundled one for that name and for
+    /// names that resolve to it.
+    pub fn set_user_price(&mut self, model: &str, price: Price) {
+        self.user.insert(model.trim().to_ascii_lowercase(), price);
+    }
+
+    pub fn user_prices(&self) -> impl Iterator<Item = (&str, &Price)> {
+        self.user.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.bundled.len() + self.user.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn get(&self, name: &str) -> Option<(&str, Price)> {
+        if let Some((k, p)) = self.user.get_key_value(name) {
+            return Some((k.as_str(), *p));
+        }
+        self.bundled
+            .get_key_value(name)
+            .map(|(k, p)| (k.as_str(), *p))
+    }
+
+    /// The price for a model name as traces write it, with the table key it matched.
+    pub fn lookup(&self, model: &str) -> Option<(&str, Price)> {
+        let name = model.trim().to_ascii_lowercase();
+        if name.is_empty() {
+            return None;
+        }
+        if let Some(hit) = self.get(&name) {
+            return Some(hit);
+        }
+        let bare = strip_provider(&name);
+        if let Some(hit) = self.get(bare) {
+            return Some(hit);
+        }
+        let undated = strip_suffixes(bare);
+        if let Some(hit) = self.get(undated) {
+            return Some(hit);
+        }
+        self.longest_prefix(undated)
+    }
+
+    fn longest_prefix(&self, name: &str) -> Option<(&str, Price)> {
+        let mut best: Option<(&str, Price, bool)> = None;
+        let tables = [(&self.user, true), (&self.bundled, false)];
+        for (table, is_user) in tables {
+            for (k, p) in table.iter() {
+                let fits = name.len() > k.len()
+                    && name.starts_with(k.as_str())
+                    && matches!(name.as_bytes()[k.len()], b'-' | b':' | b'@' | b'_');
+                if !fits {
+                    continue;
+                }
+                let better = match best {
+                    None => true,
+                    Some((bk, _, bu)) => {
+                        k.len() > bk.len() || (k.len() == bk.len() && is_user && !bu)
+                    }
+                };
+                if better {
+                    best = Some((k.as_str(), *p, is_user));
+                }
+            }
+        }
+        best.map(|(k, p, _)| (k, p))
+    }
+
+    /// Cost of one call in USD. Input is taken to include cache reads and writes when it is at
+    /// least their sum (OpenAI and OpenTelemetry GenAI count cached tokens inside input), and to
+    /// exclude them otherwise (Anthropic reports them apart, often larger than input). Reasoning
+    /// tokens are part of output when output is reported (OpenAI's convention); they cost the
+    /// reasoning price when the table has one, else the output price.
+    pub fn cost(price: &Price, t: &TokenCounts) -> f64 {
+        let cached = t.cache_read + t.cache_write;
+        let plain_input = if t.input >= cached && cached > 0 {
+            t.input - cached
+        } else {
+            t.input
+        };
+        let reasoning_price = price.reasoning.unwrap_or(price.output);
+        let (plain_output, reasoning) = if t.has_output {
+            let r = t.reasoning.min(t.output);
+            (t.output - r, r)
+        } else {
+            (0, t.reasoning)
+        };
+        plain_input as f64 * price.input
+            + t.cache_read as f64 * price.cache_read.unwrap_or(price.input)
+            + t.cache_write as f64 * price.cache_write.unwrap_or(price.input)
+            + plain_output as f64 * price.output
+            + reasoning as f64 * reasoning_price
+    }
+}
+
+/// `openai/gpt-4o` → `gpt-4o`; `projects/p/locations/l/publishers/google/models/gemini-2.5-flash`
+/// → `gemini-2.5-flash`; `us.anthropic.claude-…` → `claude-…`.
+fn strip_provider(name: &str) -> &str {
+    let name = name.rsplit('/').next().unwrap_or(name);
+    match name.find("anthropic.") {
+        Some(i) => &name[i + "anthropic.".len()..],
+        None => name,
+    }
+}
+
+/// Removes, repeatedly, trailing `-latest`, `-preview`, dates (`-2024-08-06`, `-20241022`,
+/// `@20240620`), short version numbers (`-001`) and Bedrock versions (`-v1:0`, `:0`).
+fn strip_suffixes(mut name: &str) -> &str {
+    loop {
+        let before = name;
+        for suffix in ["-latest", "-preview"] {
+            if let Some(s) = name.strip_suffix(suffix) {
+                name = s;
+            }
+        }
+        if let Some(i) = name.rfind(':') {
+            if name[i + 1..].bytes().all(|b| b.is_ascii_digit()) {
+                name = &name[..i];
+            }
+        }
+        if let Some(i) = name.rfind("-v") {
+            let v = &name[i + 2..];
+            if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                name = &name[..i];
+            }
+        }
+        let b = name.as_bytes();
+        let tail_digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        let sep = b.len().checked_sub(tail_digits + 1).map(|i| b[i]);
+        if tail_digits == 8 && matches!(sep, Some(b'-') | Some(b'@')) {
+            name = &name[..b.len() - 9];
+        } else if tail_digits == 3 && sep == Some(b'-') {
+            name = &name[..b.len() - 4];
+        } else if tail_digits == 2 && b.len() >= 11 {
+            // -YYYY-MM-DD
+            let t = &name[b.len() - 11..];
+            let tb = t.as_bytes();
+            if tb[0] == b'-'
+                && tb[5] == b'-'
+                && tb[8] == b'-'
+                && t[1..5].bytes().all(|c| c.is_ascii_digit())
+                && t[6..8].bytes().all(|c| c.is_ascii_digit())
+            {
+                name = &name[..b.len() - 11];
+            }
+        }
+        if name == before {
+            return name;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffixes_and_prefixes() {
+        assert_eq!(strip_suffixes("gpt-4o-2024-08-06"), "gpt-4o");
+        assert_eq!(
+            strip_suffixes("claude-3-5-sonnet-20241022"),
+            "claude-3-5-sonnet"
+        );
+        assert_eq!(
+            strip_suffixes("claude-3-5-sonnet@20240620"),
+            "claude-3-5-sonnet"
+        );
+        assert_eq!(strip_suffixes("gemini-2.0-flash-001"), "gemini-2.0-flash");
+        assert_eq!(strip_suffixes("gpt-4o-latest"), "gpt-4o");
+        assert_eq!(
+            strip_suffixes("claude-sonnet-4-5-20250929-v1:0"),
+            "claude-sonnet-4-5"
+        );
+        assert_eq!(strip_suffixes("gpt-4.1"), "gpt-4.1");
+        assert_eq!(strip_suffixes("o1"), "o1");
+        assert_eq!(
+            strip_provider("models/gemini-2.5-flash"),
+            "gemini-2.5-flash"
+        );
+        assert_eq!(strip_provider("us.anthropic.claude-x"), "claude-x");
+    }
+}

@@ -1,0 +1,120 @@
+//! Which spans' token usage and reported cost count, so each model call is counted once.
+//!
+//! Many exporters put a total on an agent or chain span that already sums its children's model
+//! calls (Langfuse traces, OpenInference agents). Adding both would double the figures, so a
+//! span's usage counts only where no descendant carries usage; the same rule, separately, for
+//! reported cost.
+
+use super::cost::{PriceTable, TokenCounts};
+use super::tree::Tree;
+use crate::model::{Run, Span, Usage};
+use std::collections::HashMap;
+
+/// Per-span figures after the no-double-count rule.
+#[derive(Debug, Clone, Default)]
+pub struct SpanFigures {
+    /// This span's usage counts toward the run's totals.
+    pub usage_counted: Vec<bool>,
+    /// This span's reported cost counts toward the run's reported total.
+    pub reported_counted: Vec<bool>,
+    /// Tokens counted at this span (0 where not counted).
+    pub tokens: Vec<u64>,
+    /// Cost at this span: computed where the model has a price, else its counted reported cost,
+    /// else 0. Used for waste and per-step deltas.
+    pub cost_usd: Vec<f64>,
+    /// Computed cost at this span where a price was found.
+    pub computed_usd: Vec<Option<f64>>,
+}
+
+/// Total tokens of one usage record: the stated total when there is no split.
+pub fn usage_total(u: &Usage) -> u64 {
+    match (u.input, u.output) {
+        (None, None) => u.total.or(u.reasoning).unwrap_or(0),
+        (i, o) => i.unwrap_or(0) + o.unwrap_or(0),
+    }
+}
+
+pub fn token_counts(u: &Usage) -> TokenCounts {
+    TokenCounts {
+        input: u.input.unwrap_or(0),
+        output: u.output.unwrap_or(0),
+        cache_read: u.cache_read.unwrap_or(0),
+        cache_write: u.cache_write.unwrap_or(0),
+        reasoning: u.reasoning.unwrap_or(0),
+        has_output: u.output.is_some(),
+    }
+}
+
+/// Whether a usage record can be priced: a total alone has no input/output split.
+fn priceable(u: &Usage) -> bool {
+    u.input.is_some() || u.output.is_some() || u.reasoning.is_some()
+}
+
+/// Result of pricing: per-model price lookups cached by model name.
+pub struct Pricing<'a> {
+    table: &'a PriceTable,
+    cache: HashMap<&'a str, Option<crate::analysis::cost::Price>>,
+}
+
+impl<'a> Pricing<'a> {
+    pub fn new(table: &'a PriceTable) -> Self {
+        Pricing {
+            table,
+            cache: HashMap::new(),
+        }
+    }
+
+    pub fn price(&mut self, model: &'a str) -> Option<crate::analysis::cost::Price> {
+        let table = self.table;
+        *self
+            .cache
+            .entry(model)
+            .or_insert_with(|| table.lookup(model).map(|(_, p)| p))
+    }
+}
+
+/// Computes which spans count, bottom-up over the tree's pre-order (reversed).
+pub fn span_figures<'a>(run: &'a Run, tree: &Tree, pricing: &mut Pricing<'a>) -> SpanFigures {
+    let n = run.spans.len();
+    let spans: &'a [Span] = &run.spans;
+    let mut below_usage = vec![false; n];
+    let mut below_cost = vec![false; n];
+    let mut f = SpanFigures {
+        usage_counted: vec![false; n],
+        reported_counted: vec![false; n],
+        tokens: vec![0; n],
+        cost_usd: vec![0.0; n],
+        computed_usd: vec![None; n],
+    };
+    for &i in tree.preorder.iter().rev() {
+        let i = i as usize;
+        let s = &spans[i];
+        let has_usage = !s.usage.is_empty();
+        let has_cost = s.reported_cost_usd.is_some();
+        if has_usage && !below_usage[i] {
+            f.usage_counted[i] = true;
+            f.tokens[i] = usage_total(&s.usage);
+            if priceable(&s.usage) {
+                if let Some(model) = s.model.as_deref() {
+                    if let Some(p) = pricing.price(model) {
+                        let c = PriceTable::cost(&p, &token_counts(&s.usage));
+                        f.computed_usd[i] = Some(c);
+                        f.cost_usd[i] = c;
+                    }
+                }
+            }
+        }
+        if has_cost && !below_cost[i] {
+            f.reported_counted[i] = true;
+            if f.computed_usd[i].is_none() {
+                f.cost_usd[i] = s.reported_cost_usd.unwrap_or(0.0);
+            }
+        }
+        if let Some(p) = tree.parent[i] {
+            let p = p as usize;
+            below_usage[p] |= below_usage[i] || has_usage;
+            below_cost[p] |= below_cost[i] || has_cost;
+        }
+    }
+    f
+}
