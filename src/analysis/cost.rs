@@ -3,7 +3,8 @@
 //!
 //! Model names in traces rarely match a price table exactly (`openai/gpt-4o-2024-08-06`,
 //! `models/gemini-2.0-flash-001`, `claude-3-7-sonnet@20250219`), so lookup tries, in order:
-//! the name as written; without a provider prefix; without date/version suffixes; and finally the
+//! the name as written; without a provider prefix; without date/version suffixes; a dated entry
+//! of the same model (`claude-3-7-sonnet` finds `claude-3-7-sonnet-20250219`); and finally the
 //! longest known model name that the name starts with (at a `-`, `:`, `@` or `_` boundary).
 
 use serde::{Deserialize, Serialize};
@@ -128,7 +129,23 @@ impl PriceTable {
         if let Some(hit) = self.get(undated) {
             return Some(hit);
         }
-        self.longest_prefix(undated)
+        self.same_undated(undated)
+            .or_else(|| self.longest_prefix(undated))
+    }
+
+    /// A table entry that is the same model with a date (`claude-3-7-sonnet` →
+    /// `claude-3-7-sonnet-20250219`); the latest date wins, user prices first.
+    fn same_undated(&self, undated: &str) -> Option<(&str, Price)> {
+        for table in [&self.user, &self.bundled] {
+            let best = table
+                .iter()
+                .filter(|(k, _)| k.len() > undated.len() && strip_suffixes(k) == undated)
+                .max_by(|a, b| a.0.cmp(b.0));
+            if let Some((k, p)) = best {
+                return Some((k.as_str(), *p));
+            }
+        }
+        None
     }
 
     fn longest_prefix(&self, name: &str) -> Option<(&str, Price)> {

@@ -74,9 +74,9 @@ impl SpentIndex {
         }
     }
 
-    /// Tokens and cost of spans starting in `(from, to]`.
+    /// Tokens and cost of spans starting in `[from, to]`.
     pub fn between(&self, from: i64, to: i64) -> (u64, f64) {
-        let a = self.starts.partition_point(|&s| s <= from);
+        let a = self.starts.partition_point(|&s| s < from);
         let b = self.starts.partition_point(|&s| s <= to);
         if b <= a {
             return (0, 0.0);
