@@ -13,7 +13,7 @@
 //!   events, seed 002 logs/results) go into `ctx.out.pending` and are joined to runs by
 //!   `seed_join::join` after all files are assembled.
 
-use crate::model::{FileId, Problem, Run};
+use crate::model::{FileId, Problem, Run, Severity, Workspace};
 
 /// One file as the user gave it: its name (for messages only, never for detection) and bytes.
 pub struct InputFile<'a> {
@@ -36,5 +36,93 @@ pub struct ImportCtx<'a> {
     pub problems: Vec<Problem>,
 }
 
+impl ImportCtx<'_> {
+    /// Records a problem in this file, so importers need not repeat the file name each time.
+    pub fn problem(
+        &mut self,
+        severity: Severity,
+        place: Option<String>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            severity,
+            file: self.file_name.to_string(),
+            place,
+            message: message.into(),
+        });
+    }
+}
+
+pub mod assemble;
+pub mod detect;
+pub mod jaeger;
+pub mod json_error;
+pub mod langfuse;
+pub mod otlp;
+mod read;
+mod repair;
+pub mod seed000;
+pub mod seed001;
+pub mod seed002;
+pub mod seed003;
 pub mod seed_join;
 pub mod semconv;
+pub mod spoor_run;
+pub mod synth;
+
+/// The largest file Spoor opens. A browser tab holds the bytes, the text and the parsed spans at
+/// once; past this size it runs out of memory before the user sees anything.
+pub const MAX_FILE_BYTES: u64 = 1_500_000_000;
+
+/// Loads files into a fresh workspace: the page's first drop and the CLI's arguments.
+pub fn load(files: &[InputFile]) -> Workspace {
+    let mut ws = Workspace::default();
+    add_files(&mut ws, files);
+    ws
+}
+
+/// Adds files to an open workspace (users drop more files later); runs with the same id merge
+/// with the ones already loaded, and a file loaded before is recognised and not loaded twice.
+pub fn add_files(ws: &mut Workspace, files: &[InputFile]) {
+    add_files_with_limit(ws, files, MAX_FILE_BYTES)
+}
+
+/// [`add_files`] with the size limit as a parameter, so the refusal can be tested without
+/// allocating a file of [`MAX_FILE_BYTES`].
+pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64) {
+    let mut fragments = Vec::with_capacity(files.len());
+    for file in files {
+        let hash = read::content_hash(file.bytes);
+        let size = file.bytes.len() as u64;
+        if let Some(seen) = ws
+            .files
+            .iter()
+            .find(|f| f.content_hash == hash && f.size == size)
+        {
+            let message = if seen.name == file.name {
+                "already loaded: this file was opened before, so nothing was added again".into()
+            } else {
+                format!(
+                    "already loaded: it has the same content as \"{}\", so nothing was added again",
+                    seen.name
+                )
+            };
+            ws.problems.push(Problem {
+                severity: Severity::Warning,
+                file: file.name.to_string(),
+                place: None,
+                message,
+            });
+            continue;
+        }
+        let id = ws.files.len() as FileId;
+        let outcome = read::read_file(file, id, limit);
+        let mut source = outcome.source;
+        source.content_hash = hash;
+        ws.files.push(source);
+        ws.problems.extend(outcome.problems);
+        fragments.push(outcome.fragment);
+    }
+    let pending = assemble::merge(ws, fragments);
+    seed_join::join(ws, pending);
+}

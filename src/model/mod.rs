@@ -88,6 +88,9 @@ pub struct SourceFile {
     pub formats: Vec<Format>,
     /// Spans this file contributed (before de-duplication across files).
     pub spans: u64,
+    /// Hash of the bytes, so a file dropped twice is recognised and not loaded twice.
+    #[serde(default)]
+    pub content_hash: u64,
 }
 
 /// How serious a [`Problem`] is: an error means something was not loaded.

@@ -1,0 +1,332 @@
+//! Assembly: merges the runs of newly read files into the workspace (runs with the same id are
+//! one run, wherever their spans came from), drops exact copies of spans a second file repeats,
+//! resolves parents, and repairs what cannot be drawn (orphans, cycles, ends before starts,
+//! absurd numbers), flagging every repair on the span and telling the user once per kind.
+//!
+//! Incremental: only runs touched by the new files are re-resolved, and a repair already
+//! reported when an earlier file was loaded is not reported again.
+
+use super::{repair, Fragment};
+use crate::model::{flags, Format, Run, RunStatus, Span, SpanIdx, Status, Workspace};
+use std::collections::HashMap;
+
+/// Merges fragments into `ws` and returns their side records for `seed_join::join`.
+pub fn merge(ws: &mut Workspace, fragments: Vec<Fragment>) -> Vec<super::seed_join::Pending> {
+    let mut index: HashMap<String, usize> = ws
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    // run index → span count before this batch
+    let mut touched: Vec<(usize, usize)> = Vec::new();
+    let mut pending = Vec::new();
+    for fragment in fragments {
+        pending.extend(fragment.pending);
+        for run in fragment.runs {
+            let idx = match index.get(&run.id) {
+                Some(&i) => i,
+                None => {
+                    index.insert(run.id.clone(), ws.runs.len());
+                    ws.runs.push(Run {
+                        id: run.id.clone(),
+                        ..Run::default()
+                    });
+                    ws.runs.len() - 1
+                }
+            };
+            if !touched.iter().any(|&(i, _)| i == idx) {
+                touched.push((idx, ws.runs[idx].spans.len()));
+            }
+            if let Some(target) = ws.runs.get_mut(idx) {
+                absorb(target, run);
+            }
+        }
+    }
+    let mut report = repair::Report::default();
+    for &(idx, old_len) in &touched {
+        if let Some(run) = ws.runs.get_mut(idx) {
+            drop_copies_and_flag_duplicates(run, old_len, &mut report);
+            for span in run.spans.iter_mut().skip(old_len) {
+                repair::check_span(span, &run.id, &mut report);
+            }
+            resolve_parents(run, &mut report);
+            fill_run(run);
+        }
+    }
+    ws.problems.extend(report.into_problems(&ws.files));
+    ws.runs
+        .sort_by_key(|r| (r.start_ns.is_none(), r.start_ns.unwrap_or(0)));
+    pending
+}
+
+/// Moves `run`'s records into `target`, keeping side records pointing at the right spans.
+fn absorb(target: &mut Run, mut run: Run) {
+    let offset = target.spans.len() as SpanIdx;
+    // Attributes (OTLP: the resource) that disagree with the run's stay with their spans.
+    let conflict = run.attributes.iter().any(|a| {
+        target
+            .attributes
+            .iter()
+            .any(|t| t.key == a.key && t.value != a.value)
+    });
+    if conflict && !target.spans.is_empty() {
+        for span in &mut run.spans {
+            for a in &run.attributes {
+                let key = format!("resource.{}", a.key);
+                if !span.attrs.iter().any(|s| s.key == key) {
+                    span.attrs
+                        .push(crate::model::Attr::new(key, a.value.clone()));
+                }
+            }
+        }
+    }
+    for a in run.attributes {
+        if !target.attributes.iter().any(|t| t.key == a.key) {
+            target.attributes.push(a);
+        }
+    }
+    let shift = |span: &mut Option<SpanIdx>| {
+        if let Some(s) = span {
+            *s += offset;
+        }
+    };
+    run.decisions.iter_mut().for_each(|d| shift(&mut d.span));
+    run.signals.iter_mut().for_each(|d| shift(&mut d.span));
+    run.failures.iter_mut().for_each(|d| shift(&mut d.span));
+    run.logs.iter_mut().for_each(|d| shift(&mut d.span));
+    target.spans.append(&mut run.spans);
+    target.decisions.append(&mut run.decisions);
+    target.signals.append(&mut run.signals);
+    target.failures.append(&mut run.failures);
+    target.logs.append(&mut run.logs);
+    target.metrics.append(&mut run.metrics);
+
+    if target.name.is_empty() {
+        target.name = run.name;
+    }
+    target.format = target.format.or(run.format);
+    fill(&mut target.agent_id, run.agent_id);
+    fill(&mut target.agent_version, run.agent_version);
+    fill(&mut target.environment, run.environment);
+    fill(&mut target.status_text, run.status_text);
+    if target.status == RunStatus::Unknown {
+        target.status = run.status;
+    }
+    target.start_ns = min_some(target.start_ns, run.start_ns);
+    target.end_ns = target.end_ns.max(run.end_ns);
+    fill(&mut target.reported_input_tokens, run.reported_input_tokens);
+    fill(
+        &mut target.reported_output_tokens,
+        run.reported_output_tokens,
+    );
+    fill(&mut target.reported_cost_usd, run.reported_cost_usd);
+    for f in run.files {
+        if !target.files.contains(&f) {
+            target.files.push(f);
+        }
+    }
+}
+
+fn fill<T>(slot: &mut Option<T>, value: Option<T>) {
+    if slot.is_none() {
+        *slot = value;
+    }
+}
+
+fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Spans from `old_len` on are new. A new span with the id of an earlier one is dropped when it
+/// is an exact copy from another file (two exports of the same trace overlap); otherwise both
+/// are kept and flagged.
+fn drop_copies_and_flag_duplicates(run: &mut Run, old_len: usize, report: &mut repair::Report) {
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(run.spans.len());
+    let mut copies: Vec<(usize, usize)> = Vec::new(); // (dropped, kept)
+    let mut dups: Vec<(usize, usize)> = Vec::new();
+    for (i, s) in run.spans.iter().enumerate() {
+        let Some(&j) = first.get(s.id.as_str()) else {
+            first.insert(&s.id, i);
+            continue;
+        };
+        if i < old_len {
+            continue; // both were there before: already handled
+        }
+        match run.spans.get(j) {
+            Some(kept) if kept.origin.file != s.origin.file && same_content(kept, s) => {
+                copies.push((i, j))
+            }
+            _ => dups.push((j, i)),
+        }
+    }
+    drop(first);
+    for &(j, i) in &dups {
+        for k in [j, i] {
+            if let Some(s) = run.spans.get_mut(k) {
+                s.flags |= flags::DUPLICATE_ID;
+            }
+        }
+        if let Some(s) = run.spans.get(i) {
+            report.add(repair::Kind::DuplicateId, &run.id, s);
+        }
+    }
+    if copies.is_empty() {
+        return;
+    }
+    // Remove the copies, then re-point side records at the surviving spans.
+    let mut map: Vec<Option<SpanIdx>> = Vec::with_capacity(run.spans.len());
+    let mut dropped = vec![false; run.spans.len()];
+    for &(i, _) in &copies {
+        if let Some(d) = dropped.get_mut(i) {
+            *d = true;
+        }
+    }
+    let mut next: SpanIdx = 0;
+    for &d in &dropped {
+        map.push((!d).then_some(next));
+        if !d {
+            next += 1;
+        }
+    }
+    for &(i, kept) in &copies {
+        let target = map.get(kept).copied().flatten();
+        if let Some(slot) = map.get_mut(i) {
+            *slot = target;
+        }
+    }
+    let mut keep = dropped.iter().map(|d| !d);
+    run.spans.retain(|_| keep.next().unwrap_or(true));
+    let remap = |span: &mut Option<SpanIdx>| {
+        *span = span.and_then(|s| map.get(s as usize).copied().flatten());
+    };
+    run.decisions.iter_mut().for_each(|d| remap(&mut d.span));
+    run.signals.iter_mut().for_each(|d| remap(&mut d.span));
+    run.failures.iter_mut().for_each(|d| remap(&mut d.span));
+    run.logs.iter_mut().for_each(|d| remap(&mut d.span));
+}
+
+/// The same span in every field but where it was read from (and what loading derived).
+fn same_content(a: &Span, b: &Span) -> bool {
+    let mut b = b.clone();
+    b.origin = a.origin;
+    b.parent = a.parent;
+    b.flags = a.flags;
+    *a == b
+}
+
+/// Resolves every span's parent index; flags (and reports once) orphans and cut cycles.
+fn resolve_parents(run: &mut Run, report: &mut repair::Report) {
+    let n = run.spans.len();
+    let was: Vec<u8> = run.spans.iter().map(|s| s.flags).collect();
+    let parents: Vec<Option<usize>> = {
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(n);
+        for (i, s) in run.spans.iter().enumerate() {
+            first.entry(s.id.as_str()).or_insert(i);
+        }
+        run.spans
+            .iter()
+            .map(|s| s.parent_id.as_deref().map(|p| first.get(p).copied()))
+            .map(|p| p.unwrap_or(Some(usize::MAX)))
+            .collect()
+    };
+    // usize::MAX marks "no parent id"; None marks "parent id not found".
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(n);
+    for (s, p) in run.spans.iter_mut().zip(&parents) {
+        s.flags &= !(flags::ORPHAN | flags::CYCLE_CUT);
+        match p {
+            Some(usize::MAX) => parent.push(None),
+            Some(i) => parent.push(Some(*i)),
+            None => {
+                s.flags |= flags::ORPHAN;
+                parent.push(None);
+            }
+        }
+    }
+    cut_cycles(&mut parent, &mut run.spans);
+    for (i, s) in run.spans.iter_mut().enumerate() {
+        s.parent = parent.get(i).copied().flatten().map(|p| p as SpanIdx);
+        let before = was.get(i).copied().unwrap_or(0);
+        for (flag, kind) in [
+            (flags::ORPHAN, repair::Kind::Orphan),
+            (flags::CYCLE_CUT, repair::Kind::CycleCut),
+        ] {
+            if s.flags & flag != 0 && before & flag == 0 {
+                report.add(kind, &run.id, s);
+            }
+        }
+    }
+}
+
+/// Cuts one link in every parent loop (including a span that is its own parent), in O(n).
+fn cut_cycles(parent: &mut [Option<usize>], spans: &mut [Span]) {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![NEW; parent.len()];
+    let mut path = Vec::new();
+    for start in 0..parent.len() {
+        let mut cur = start;
+        while state.get(cur) == Some(&NEW) {
+            state[cur] = ON_PATH;
+            path.push(cur);
+            match parent.get(cur).copied().flatten() {
+                Some(p) if state.get(p) == Some(&ON_PATH) => {
+                    parent[cur] = None;
+                    if let Some(s) = spans.get_mut(cur) {
+                        s.flags |= flags::CYCLE_CUT;
+                    }
+                    break;
+                }
+                Some(p) => cur = p,
+                None => break,
+            }
+        }
+        for &i in &path {
+            state[i] = DONE;
+        }
+        path.clear();
+    }
+}
+
+/// Fills what the source did not state from the spans: name, bounds, status.
+fn fill_run(run: &mut Run) {
+    let derived = run.format == Some(Format::Otlp);
+    let root = run
+        .spans
+        .iter()
+        .filter(|s| s.parent_id.is_none())
+        .min_by_key(|s| s.start_ns)
+        .or_else(|| {
+            run.spans
+                .iter()
+                .filter(|s| s.parent.is_none())
+                .min_by_key(|s| s.start_ns)
+        });
+    if let Some(root) = root {
+        if run.name.is_empty() || derived {
+            run.name = root.name.clone();
+        }
+        if run.status == RunStatus::Unknown || derived {
+            run.status = match (root.status, root.end_ns) {
+                (Status::Error, _) => RunStatus::Failure,
+                (_, None) => RunStatus::Running,
+                (Status::Ok, _) => RunStatus::Success,
+                _ => RunStatus::Unknown,
+            };
+        }
+    }
+    if run.start_ns.is_none() || derived {
+        run.start_ns = run.spans.iter().map(|s| s.start_ns).min();
+    }
+    if run.end_ns.is_none() || derived {
+        run.end_ns = run
+            .spans
+            .iter()
+            .map(|s| s.end_ns.unwrap_or(s.start_ns))
+            .max();
+    }
+}

@@ -1,0 +1,239 @@
+//! OTLP JSON (the OpenTelemetry protocol's JSON encoding): the importer that must scale toward a
+//! million spans in a browser tab, so it reads typed structs straight from the text and never
+//! builds a `serde_json::Value`.
+//!
+//! Accepts what real exporters write, on spec or not: a document, a top-level list of documents,
+//! one document per line; hex (any case) or base64 ids; integer or named enums; camelCase or
+//! snake_case keys; numbers or strings for int64; the legacy `instrumentationLibrarySpans`.
+//! One run per trace id; resource attributes go on the run.
+
+mod convert;
+mod ids;
+mod value;
+mod wire;
+
+use super::json_error::{self, line_col, offset_in};
+use super::{semconv, ImportCtx};
+use crate::model::{find_attr, Attr, AttrValue, Format, Origin, Run, Severity};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+/// Spans that could not be read are reported one by one up to this many per document; then one
+/// summary says how many more.
+const MAX_SPAN_PROBLEMS: usize = 20;
+
+/// Imports one OTLP text: a document, or a list of documents. `line` is set for one line of a
+/// JSON-lines file, so places name the file's line.
+pub fn import(text: &str, line: Option<u32>, ctx: &mut ImportCtx) {
+    let first_run = ctx.out.runs.len();
+    let mut imp = Importer {
+        text,
+        line,
+        ctx,
+        runs: HashMap::new(),
+        bad_spans: 0,
+        first_bad: None,
+        fallback_ids: 0,
+    };
+    if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<&RawValue>>(text) {
+            Ok(docs) => {
+                for (i, doc) in docs.iter().enumerate() {
+                    imp.document(doc.get(), &format!("$[{i}]"));
+                }
+            }
+            Err(e) => imp.unreadable(text, &e, "$", "the list of OTLP documents"),
+        }
+    } else {
+        imp.document(text, "$");
+    }
+    imp.summarize_bad_spans();
+    for run in ctx.out.runs.iter_mut().skip(first_run) {
+        fill_agent(run);
+    }
+}
+
+struct Importer<'t, 'c, 'f> {
+    text: &'t str,
+    line: Option<u32>,
+    ctx: &'c mut ImportCtx<'f>,
+    /// Trace id → index in `ctx.out.runs`, for runs this call created.
+    runs: HashMap<String, usize>,
+    bad_spans: usize,
+    first_bad: Option<String>,
+    fallback_ids: usize,
+}
+
+impl Importer<'_, '_, '_> {
+    /// "line L, column C" of a place inside `self.text`, counted in the file.
+    fn place_at(&self, offset: usize) -> String {
+        let (l, c) = line_col(self.text, offset);
+        let l = l + self.line.map_or(0, |n| n as usize - 1);
+        format!("line {l}, column {c}")
+    }
+
+    /// The place of a serde error raised while reading `sub`, a slice of `self.text`.
+    fn place_of(&self, sub: &str, err: &serde_json::Error) -> String {
+        let base = offset_in(self.text, sub).unwrap_or(0);
+        // Convert the error's line/column within `sub` to an offset within it.
+        let mut offset = 0;
+        for (i, l) in sub.split('\n').enumerate() {
+            if i + 1 == err.line() {
+                offset += err.column().saturating_sub(1).min(l.len());
+                break;
+            }
+            offset += l.len() + 1;
+        }
+        self.place_at(base + offset.min(sub.len()))
+    }
+
+    fn unreadable(&mut self, sub: &str, err: &serde_json::Error, path: &str, what: &str) {
+        let place = format!("{} ({path})", self.place_of(sub, err));
+        let cause = json_error::describe(err, 1).cause;
+        self.ctx.problem(
+            Severity::Error,
+            Some(place),
+            format!("{what} could not be read: {cause}; it was skipped"),
+        );
+    }
+
+    fn document(&mut self, doc: &str, path: &str) {
+        let parsed: wire::Document = match serde_json::from_str(doc) {
+            Ok(d) => d,
+            Err(e) => return self.unreadable(doc, &e, path, "an OTLP document"),
+        };
+        for (ri, rs) in parsed.resource_spans.into_iter().enumerate() {
+            let resource = rs.resource.unwrap_or_default().attributes.0;
+            for (si, ss) in rs.scope_spans.into_iter().enumerate() {
+                let scope = ss.scope.unwrap_or_default();
+                let scope = convert::Scope {
+                    name: scope.name.as_deref(),
+                    version: scope.version.as_deref(),
+                    attrs: &scope.attributes.0,
+                };
+                for (pi, raw) in ss.spans.iter().enumerate() {
+                    let path =
+                        || format!("{path}.resourceSpans[{ri}].scopeSpans[{si}].spans[{pi}]");
+                    self.span(raw.get(), &resource, &scope, path);
+                }
+            }
+        }
+    }
+
+    fn span(
+        &mut self,
+        raw: &str,
+        resource: &[Attr],
+        scope: &convert::Scope,
+        path: impl Fn() -> String,
+    ) {
+        let w: wire::Span = match serde_json::from_str(raw) {
+            Ok(w) => w,
+            Err(e) => {
+                self.bad_spans += 1;
+                if self.bad_spans <= MAX_SPAN_PROBLEMS {
+                    self.unreadable(raw, &e, &path(), "a span");
+                } else if self.first_bad.is_none() {
+                    self.first_bad = Some(path());
+                }
+                return;
+            }
+        };
+        let trace_id = w
+            .trace_id
+            .as_ref()
+            .map(|t| ids::normalize(&t.0))
+            .filter(|t| !t.is_empty());
+        let origin = Origin {
+            file: self.ctx.file,
+            line: self.line,
+        };
+        self.fallback_ids += 1;
+        let (mut span, gaps) = convert::span(w, scope, origin, self.fallback_ids);
+        // Places cost a scan of the text, so they are worked out only for spans with gaps.
+        let place = if gaps.no_id || gaps.no_start || trace_id.is_none() {
+            let at = offset_in(self.text, raw).unwrap_or(0);
+            Some(format!("{} ({})", self.place_at(at), path()))
+        } else {
+            None
+        };
+        if gaps.no_id {
+            let message = format!(
+                "span \"{}\" has no spanId; it was kept as \"{}\"",
+                span.name, span.id
+            );
+            self.ctx.problem(Severity::Warning, place.clone(), message);
+        }
+        if gaps.no_start {
+            let message = format!(
+                "span \"{}\" has no start time; it was placed at its end time (or at 0)",
+                span.name
+            );
+            self.ctx.problem(Severity::Warning, place.clone(), message);
+        }
+        let trace_id = trace_id.unwrap_or_else(|| {
+            let message = format!(
+                "span \"{}\" has no traceId; it was put in a run named \"(no trace id)\"",
+                span.name
+            );
+            self.ctx.problem(Severity::Warning, place, message);
+            "(no trace id)".to_string()
+        });
+        let run = self.run_for(trace_id, resource);
+        if run.attributes.as_slice() != resource {
+            // Several services in one trace: each span keeps its own resource.
+            for a in resource {
+                span.attrs
+                    .push(Attr::new(format!("resource.{}", a.key), a.value.clone()));
+            }
+        }
+        semconv::apply(&mut span);
+        run.spans.push(span);
+    }
+
+    fn run_for(&mut self, trace_id: String, resource: &[Attr]) -> &mut Run {
+        let runs = &mut self.ctx.out.runs;
+        let idx = *self.runs.entry(trace_id).or_insert_with_key(|id| {
+            runs.push(Run {
+                id: id.clone(),
+                format: Some(Format::Otlp),
+                attributes: resource.to_vec(),
+                ..Run::default()
+            });
+            runs.len() - 1
+        });
+        &mut runs[idx]
+    }
+
+    fn summarize_bad_spans(&mut self) {
+        if self.bad_spans > MAX_SPAN_PROBLEMS {
+            let more = self.bad_spans - MAX_SPAN_PROBLEMS;
+            let place = self.first_bad.take();
+            self.ctx.problem(
+                Severity::Error,
+                place,
+                format!(
+                    "{more} more spans could not be read and were skipped ({} in all)",
+                    self.bad_spans
+                ),
+            );
+        }
+    }
+}
+
+/// Agent name, version and environment from the GenAI and resource conventions.
+fn fill_agent(run: &mut Run) {
+    let text = |v: &AttrValue| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    let agent_name = run
+        .spans
+        .iter()
+        .find_map(|s| find_attr(&s.attrs, "gen_ai.agent.name").and_then(text));
+    let service = find_attr(&run.attributes, "service.name")
+        .and_then(text)
+        .filter(|s| !s.starts_with("unknown_service"));
+    run.agent_id = agent_name.or(service);
+    run.agent_version = find_attr(&run.attributes, "service.version").and_then(text);
+    run.environment = ["deployment.environment.name", "deployment.environment"]
+        .iter()
+        .find_map(|k| find_attr(&run.attributes, k).and_then(text));
+}

@@ -1,0 +1,263 @@
+//! Reading one file: size limit, empty files, BOM, UTF-8, document vs JSON lines, and handing
+//! each document (or line) to the importer its detected format calls for.
+
+use super::{detect, json_error, otlp, spoor_run, Fragment, ImportCtx, InputFile};
+use super::{jaeger, langfuse, seed000, seed001, seed002, seed003};
+use crate::model::{FileId, Format, Problem, Severity, SourceFile};
+
+/// What reading one file produced, before assembly.
+pub(crate) struct Outcome {
+    pub source: SourceFile,
+    pub fragment: Fragment,
+    pub problems: Vec<Problem>,
+}
+
+/// Bad lines of a JSON-lines file reported one by one; past this, one summary says how many more.
+const MAX_LINE_PROBLEMS: usize = 20;
+
+pub(crate) fn read_file(file: &InputFile, id: FileId, limit: u64) -> Outcome {
+    let mut ctx = ImportCtx {
+        file: id,
+        file_name: file.name,
+        out: Fragment::default(),
+        problems: Vec::new(),
+    };
+    let mut formats = Vec::new();
+    if let Some(text) = check_bytes(file.bytes, limit, &mut ctx) {
+        read_text(text, &mut ctx, &mut formats);
+    }
+    for run in &mut ctx.out.runs {
+        if !run.files.contains(&id) {
+            run.files.push(id);
+        }
+    }
+    let source = SourceFile {
+        name: file.name.to_string(),
+        size: file.bytes.len() as u64,
+        formats,
+        spans: ctx.out.runs.iter().map(|r| r.spans.len() as u64).sum(),
+        content_hash: 0,
+    };
+    Outcome {
+        source,
+        fragment: ctx.out,
+        problems: ctx.problems,
+    }
+}
+
+/// A fast 64-bit hash of the bytes (8 bytes per step), to recognise a file dropped twice.
+pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325 ^ (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
+
+/// Refuses what cannot be text we read; returns the text without its BOM.
+fn check_bytes<'b>(bytes: &'b [u8], limit: u64, ctx: &mut ImportCtx) -> Option<&'b str> {
+    let size = bytes.len() as u64;
+    if size > limit {
+        ctx.problem(
+            Severity::Error,
+            None,
+            format!(
+                "the file is too big to open: it is {}, and Spoor opens files up to {} \
+                 (split it, or export only the traces you need)",
+                human_size(size),
+                human_size(limit)
+            ),
+        );
+        return None;
+    }
+    if bytes.is_empty() {
+        ctx.problem(
+            Severity::Error,
+            None,
+            "the file is empty (0 bytes): nothing to load",
+        );
+        return None;
+    }
+    let (body, skipped) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, 3),
+        None => (bytes, 0),
+    };
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let byte = body.get(at).copied().unwrap_or(0);
+            let (line, column) = json_error::line_col(
+                std::str::from_utf8(body.get(..at).unwrap_or_default()).unwrap_or_default(),
+                at,
+            );
+            let hint = if body.starts_with(&[0x1f, 0x8b]) {
+                " It looks gzip-compressed: unpack it first."
+            } else {
+                " Spoor reads JSON text; is this a binary or compressed file?"
+            };
+            ctx.problem(
+                Severity::Error,
+                Some(format!("byte offset {}", at + skipped)),
+                format!(
+                    "the file is not UTF-8 text: byte 0x{byte:02X} at byte offset {} (line {line}, \
+                     column {column}) is not valid UTF-8, so nothing was loaded.{hint}",
+                    at + skipped
+                ),
+            );
+            return None;
+        }
+    };
+    if text.trim().is_empty() {
+        ctx.problem(
+            Severity::Error,
+            None,
+            "the file holds only blank space: nothing to load",
+        );
+        return None;
+    }
+    Some(text)
+}
+
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+fn read_text(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>) {
+    match detect::sniff(text) {
+        Ok(shape) => match detect::classify(&shape) {
+            Ok(format) => {
+                formats.push(format);
+                import_document(format, text, None, ctx);
+            }
+            Err(why) => ctx.problem(Severity::Error, None, why),
+        },
+        Err(_) if looks_like_lines(text) => read_lines(text, ctx, formats),
+        Err(doc_err) => {
+            let e = json_error::describe(&doc_err, 1);
+            ctx.problem(
+                Severity::Error,
+                Some(e.place()),
+                format!("not readable as JSON: {}; nothing was loaded", e.message()),
+            );
+        }
+    }
+}
+
+/// JSON lines rather than a broken document: one of the first two non-empty lines is a whole
+/// JSON object or list on its own (a pretty-printed document's lines never are).
+fn looks_like_lines(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first_two: Vec<&str> = lines.by_ref().take(2).collect();
+    first_two.len() == 2
+        && first_two.iter().any(|l| {
+            detect::sniff_kind(l)
+                .is_some_and(|k| matches!(k, detect::Kind::Object | detect::Kind::Array))
+        })
+}
+
+fn read_lines(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>) {
+    let mut bad = 0usize;
+    let mut first_bad = None;
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let verdict = detect::sniff(line)
+            .map_err(|e| {
+                let e = json_error::describe(&e, i + 1);
+                (
+                    Some(e.place()),
+                    format!("not readable as JSON: {}", e.message()),
+                )
+            })
+            .and_then(|shape| {
+                detect::classify(&shape).map_err(|why| (Some(format!("line {n}")), why))
+            });
+        match verdict {
+            Ok(format) => {
+                if !formats.contains(&format) {
+                    formats.push(format);
+                }
+                import_document(format, line, Some(n), ctx);
+            }
+            Err((place, why)) => {
+                bad += 1;
+                first_bad.get_or_insert(n);
+                if bad <= MAX_LINE_PROBLEMS {
+                    ctx.problem(
+                        Severity::Error,
+                        place,
+                        format!("line {n} was skipped ({why}); the other lines were loaded"),
+                    );
+                }
+            }
+        }
+    }
+    if bad > MAX_LINE_PROBLEMS {
+        ctx.problem(
+            Severity::Error,
+            first_bad.map(|n| format!("line {n}")),
+            format!(
+                "{} more lines could not be read and were skipped ({bad} in all)",
+                bad - MAX_LINE_PROBLEMS
+            ),
+        );
+    }
+}
+
+/// Hands one detected document (a whole file, or one line of a JSON-lines file) to its importer.
+fn import_document(format: Format, text: &str, line: Option<u32>, ctx: &mut ImportCtx) {
+    if format == Format::Otlp {
+        otlp::import(text, line, ctx);
+        return;
+    }
+    let doc: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let e = json_error::describe(&e, line.map_or(1, |l| l as usize));
+            ctx.problem(Severity::Error, Some(e.place()), e.message());
+            return;
+        }
+    };
+    match format {
+        Format::Otlp => {}
+        Format::Jaeger => jaeger::import(&doc, ctx),
+        Format::Langfuse => langfuse::import(&doc, ctx),
+        Format::SpoorRun => spoor_run::import(&doc, ctx),
+        Format::Seed000Traces
+        | Format::Seed000Log
+        | Format::Seed000Tokens
+        | Format::Seed000Metrics => seed000::import(format, &doc, line, ctx),
+        Format::Seed001AgentRun => seed001::import(format, &doc, line, ctx),
+        Format::Seed002ObserverTrace
+        | Format::Seed002ObserverMetrics
+        | Format::Seed002InvestigationLog
+        | Format::Seed002InvestigationResult
+        | Format::Seed002ReliabilityStats => seed002::import(format, &doc, line, ctx),
+        Format::Seed003Tools
+        | Format::Seed003Sessions
+        | Format::Seed003Decisions
+        | Format::Seed003Events => seed003::import(format, &doc, line, ctx),
+    }
+}

@@ -1,0 +1,53 @@
+//! Spoor's own shared-run document, `{ "spoor": 1, "run": <Run> }`: what a share link carries.
+//! It is already the normalized model, so it is read with serde directly.
+
+use super::ImportCtx;
+use crate::model::{Format, Run, Severity};
+
+/// Reads the embedded run; its records are re-pointed at this file, since the file ids inside
+/// were the sharer's.
+pub fn import(doc: &serde_json::Value, ctx: &mut ImportCtx) {
+    let Some(run) = doc.get("run") else {
+        ctx.problem(
+            Severity::Error,
+            Some("$.run".into()),
+            "the shared run has no `run`",
+        );
+        return;
+    };
+    let mut run: Run = match serde_json::from_value(run.clone()) {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.problem(
+                Severity::Error,
+                Some("$.run".into()),
+                format!(
+                    "the shared run could not be read (made by a different Spoor version?): {e}"
+                ),
+            );
+            return;
+        }
+    };
+    let file = ctx.file;
+    run.format.get_or_insert(Format::SpoorRun);
+    run.files = vec![file];
+    for span in &mut run.spans {
+        span.origin.file = file;
+    }
+    for d in &mut run.decisions {
+        d.origin.file = file;
+    }
+    for s in &mut run.signals {
+        s.origin.file = file;
+    }
+    for f in &mut run.failures {
+        f.origin.file = file;
+    }
+    for l in &mut run.logs {
+        l.origin.file = file;
+    }
+    for m in &mut run.metrics {
+        m.origin.file = file;
+    }
+    ctx.out.runs.push(run);
+}
