@@ -135,13 +135,14 @@ fn import_run(v: &Value, path: &str, origin: Origin, p: &mut Probs) -> Option<Ru
         };
         let span = step_span(so, origin, p);
         if let Some(seq) = span.seq {
-            if by_seq.contains_key(&seq) {
-                p.warn(
+            match by_seq.entry(seq) {
+                std::collections::hash_map::Entry::Occupied(_) => p.warn(
                     &so.at("seq"),
                     format!("step {seq} appears twice; records naming it link to the first"),
-                );
-            } else {
-                by_seq.insert(seq, spans.len() as SpanIdx);
+                ),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(spans.len() as SpanIdx);
+                }
             }
         }
         spans.push(span);

@@ -32,11 +32,11 @@ pub enum Pending {
     /// Seed 002 `investigate()` return value, joined to its investigation log by figures.
     S002Result(join002::InvestigationResult),
     /// Seed 003 `tools.jsonl` line: a tool span looking for its session.
-    S003Tool(join003::ToolRecord),
+    S003Tool(Box<join003::ToolRecord>),
     /// Seed 003 `decisions.jsonl` line: names its session.
-    S003Decision(join003::DecisionRecord),
+    S003Decision(Box<join003::DecisionRecord>),
     /// Seed 003 `events.jsonl` line: names its session.
-    S003Event(join003::EventRecord),
+    S003Event(Box<join003::EventRecord>),
 }
 
 /// Joins every pending side record to the workspace's runs (see the module doc). Call once,
@@ -57,9 +57,9 @@ pub fn join(ws: &mut Workspace, pending: Vec<Pending>) {
             Pending::S000Metrics(x) => metrics.push(x),
             Pending::S002ObserverMetrics(x) => obs_metrics.push(x),
             Pending::S002Result(x) => results.push(x),
-            Pending::S003Tool(x) => tools.push(x),
-            Pending::S003Decision(x) => decisions.push(x),
-            Pending::S003Event(x) => events.push(x),
+            Pending::S003Tool(x) => tools.push(*x),
+            Pending::S003Decision(x) => decisions.push(*x),
+            Pending::S003Event(x) => events.push(*x),
         }
     }
     join000::join(ws, logs, tokens, metrics);

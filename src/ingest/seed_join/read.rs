@@ -163,16 +163,6 @@ impl<'v> Obj<'v> {
         n
     }
 
-    pub(crate) fn bool(&self, key: &str, p: &mut Probs) -> Option<bool> {
-        match self.raw(key)? {
-            Value::Bool(b) => Some(*b),
-            other => {
-                self.wrong(key, "true or false", other, p);
-                None
-            }
-        }
-    }
-
     pub(crate) fn obj(&self, key: &str, p: &mut Probs) -> Option<&'v Map<String, Value>> {
         match self.raw(key)? {
             Value::Object(m) => Some(m),
