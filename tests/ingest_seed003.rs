@@ -124,6 +124,7 @@ fn all_four_files() {
         Some("429 Too Many Requests: search backend rate limit exceeded")
     );
     assert_eq!(failed.parent_id.as_deref(), Some("session"));
+    assert_eq!(failed.parent, Some(0));
     // Tool span timing: finished 23:59:00.598Z after 167 ms.
     let node = run(&ws, S1)
         .spans

@@ -354,11 +354,10 @@ fn join_tools(
         count_spans(ws, t.file, 1);
         if let Found::Session(r, how) = found {
             let run = &mut ws.runs[r];
-            span.parent_id = run
-                .spans
-                .iter()
-                .find(|s| s.parent_id.is_none())
-                .map(|s| s.id.clone());
+            // Assembly has already resolved parents, so the index is set here too.
+            let root = run.spans.iter().position(|s| s.parent_id.is_none());
+            span.parent_id = root.and_then(|i| run.spans.get(i)).map(|s| s.id.clone());
+            span.parent = root.map(|i| i as SpanIdx);
             span.attrs
                 .push(Attr::new("joined_by", AttrValue::Str(how.to_string())));
             if !run.files.contains(&t.file) {

@@ -40,7 +40,7 @@ pub enum Pending {
 }
 
 /// Joins every pending side record to the workspace's runs (see the module doc). Call once,
-/// after all files are assembled; runs it creates are appended to `ws.runs`.
+/// after all files are assembled; runs it creates join `ws.runs` in start order.
 pub fn join(ws: &mut Workspace, pending: Vec<Pending>) {
     let mut logs = Vec::new();
     let mut tokens = Vec::new();
@@ -62,9 +62,16 @@ pub fn join(ws: &mut Workspace, pending: Vec<Pending>) {
             Pending::S003Event(x) => events.push(*x),
         }
     }
+    let before = ws.runs.len();
     join000::join(ws, logs, tokens, metrics);
     join002::join(ws, obs_metrics, results);
     join003::join(ws, events, tools, decisions);
+    // Runs created here (side records that matched nothing) take their place in start order,
+    // the order assembly leaves the workspace in. The sort is stable.
+    if ws.runs.len() > before {
+        ws.runs
+            .sort_by_key(|r| (r.start_ns.is_none(), r.start_ns.unwrap_or(0)));
+    }
 }
 
 /// A warning raised while joining, naming the side file and the record.
