@@ -298,3 +298,74 @@ fn malformed_documents_give_problems_not_panics() {
         assert!(!ws.problems.is_empty(), "case {i} gave no problem");
     }
 }
+
+// python3 (investigation_log_2 / _3): 12 / 15 entries; TOOL_CALL 3 / 4, each with a success
+// TOOL_RESULT; other entries 6 / 7; AGENT_DONE iterations 3 / 4, cost "$0.0130" / "$0.0151",
+// duration "6.0s" / "6.8s". Results: cost 0.013049999999999999 / 0.015087, past_cases_used 1 / 0.
+#[test]
+fn investigation_logs_2_and_3_with_results() {
+    for (log, result, tools, logs, iters, dur, cost, past) in [
+        (
+            "2_recall",
+            "2_recall",
+            3,
+            6,
+            3.0,
+            6.0,
+            0.013049999999999999,
+            1.0,
+        ),
+        ("3_different", "3_different", 4, 7, 4.0, 6.8, 0.015087, 0.0),
+    ] {
+        let ws = open(&[
+            &format!("investigation_log_{log}.json"),
+            &format!("investigation_result_{result}.json"),
+        ]);
+        assert_eq!(ws.problems.len(), 1, "{:?}", ws.problems); // no date
+        assert_eq!(ws.runs.len(), 1);
+        let run = &ws.runs[0];
+        assert_eq!(run.spans.len(), 1 + tools);
+        assert_eq!(count(run, SpanKind::Tool), tools);
+        assert_eq!(errors(run), 0);
+        assert_eq!(run.logs.len(), logs);
+        assert_eq!(run.status, RunStatus::Success);
+        assert_eq!(metric(run, "iterations"), Some(iters));
+        assert_eq!(metric(run, "duration_s"), Some(dur));
+        approx(run.reported_cost_usd, cost);
+        assert_eq!(metric(run, "result.past_cases_used"), Some(past));
+    }
+}
+
+// The standalone get_metrics() shape has no fixture; it is the trace's own `metrics` object.
+// Loaded next to its trace it adds nothing twice; alone it is a run named by its id.
+#[test]
+fn standalone_observer_metrics() {
+    let path = format!("{DIR}/observer_failures_loop.trace.json");
+    let trace = std::fs::read(&path).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&trace).unwrap();
+    let metrics = serde_json::to_vec(&doc["metrics"]).unwrap();
+    let ws = load(&[
+        InputFile {
+            name: &path,
+            bytes: &trace,
+        },
+        InputFile {
+            name: "metrics.json",
+            bytes: &metrics,
+        },
+    ]);
+    assert!(ws.problems.is_empty(), "{:?}", ws.problems);
+    assert_eq!(ws.runs.len(), 1);
+    let alone_trace = open(&["observer_failures_loop.trace.json"]);
+    assert_eq!(ws.runs[0].metrics.len(), alone_trace.runs[0].metrics.len());
+    assert_eq!(ws.runs[0].logs.len(), alone_trace.runs[0].logs.len());
+
+    let ws = load(&[InputFile {
+        name: "metrics.json",
+        bytes: &metrics,
+    }]);
+    assert_eq!(ws.runs.len(), 1);
+    assert_eq!(ws.runs[0].id, "inv-drill3-001");
+    assert_eq!(metric(&ws.runs[0], "tool_failures"), Some(4.0));
+    assert_eq!(ws.problems.len(), 1);
+}
