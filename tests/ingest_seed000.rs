@@ -335,6 +335,7 @@ fn malformed_documents_give_problems_not_panics() {
         r#"[{"span_id": 5, "parent_id": null, "start_time": "x", "children": [null, 3, {"span_id": "a"}]}]"#,
         r#"[{"span_id": "r", "parent_id": null, "start_time": 1.0, "end_time": 0.5, "children": {"a": 1}, "metadata": []}]"#,
         r#"[{"span_id": "r", "parent_id": null, "start_time": 1e300, "children": [], "type": null, "status": 7}]"#,
+        r#"[{"span_id": "r", "parent_id": null, "start_time": 8.9e9, "end_time": -8.9e9, "children": []}]"#,
         // log.json-shaped with junk
         r#"[{"timestamp": 12, "agent_id": [], "level": null, "event_type": "TOOL_CALL", "message": {}}]"#,
         r#"[{"timestamp": "not a time", "agent_id": "a", "level": "INFO", "event_type": "X", "message": "m", "metadata": 3}]"#,

@@ -179,6 +179,7 @@ fn runs_version_comparison() {
 #[test]
 fn malformed_runs_give_problems_not_panics() {
     let cases: &[&str] = &[
+        r#"{"run_id": "x", "agent_version": "v", "started_at": "0001-01-01T00:00:00Z", "steps": [{"seq": 1, "ended_at": "9999-12-31T23:59:59Z", "latency_ms": 1e300}]}"#,
         r#"{"run_id": 3, "agent_version": null, "steps": 7}"#,
         r#"{"run_id": "x", "agent_version": "v", "steps": [null, 1, {"seq": -1, "started_at": 5, "metadata": []}]}"#,
         r#"{"run_id": "x", "agent_version": "v", "steps": [], "failures": [{"step_seq": 99}], "decisions": [{"candidates": "a"}], "quality_signals": [{"value": "yes"}]}"#,

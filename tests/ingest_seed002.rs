@@ -287,6 +287,8 @@ fn malformed_documents_give_problems_not_panics() {
         r#"{"investigation_id": "i", "tool_success_rate": 5, "tool_latencies": [], "anomalies": "x"}"#,
         r#"[{"time": 5, "event": "TOOL_CALL"}, {"time": "25:99:00", "event": "TOOL_ERROR", "tool": 3}, 7]"#,
         r#"{"answer": 5, "iterations": "many", "cost": null, "duration": []}"#,
+        r#"{"investigation_id": "i", "start_time": "9999-12-31 23:59:59", "duration_s": 9e9, "metrics": {}, "events": [{"type": "TOOL_RESULT", "offset_s": 9e9, "tool": "t", "latency_ms": 1e300}, {"type": "LLM_CALL", "offset_s": -9e9}]}"#,
+        r#"[{"time": "23:59:59", "event": "TOOL_CALL", "tool": "t"}, {"time": "00:00:01", "event": "TOOL_RESULT", "tool": "t", "latency": "1e300ms"}, {"time": "23:00:00", "event": "X"}, {"time": "00:00:00", "event": "Y"}]"#,
         r#"{"total_calls": "x", "successes": null, "failures": [], "success_rate": 1, "failure_log": [null, {"tool": 1}]}"#,
     ];
     for (i, c) in cases.iter().enumerate() {

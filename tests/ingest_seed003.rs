@@ -216,6 +216,13 @@ fn malformed_lines_give_problems_not_panics() {
         "{\"sessionId\": 4, \"step\": \"one\", \"type\": null, \"detail\": 7, \"metadata\": 3}\n",
         "{\"event\": \"agent.tool_invoked\", \"payload\": {\"sessionId\": [], \"tool\": 1}, \"receivedAt\": 5}\n",
     ];
+    // Extreme but well-typed values must not overflow time arithmetic either.
+    let extreme = "{\"sessionId\": \"s\", \"durationMs\": 18446744073709551615, \"totalInputTokens\": 1, \"totalOutputTokens\": 1, \"totalCostUsd\": 1e308, \"timestamp\": \"0001-01-01T00:00:00Z\"}\n{\"timestamp\": \"9999-12-31T23:59:59Z\", \"toolName\": \"t\", \"latencyMs\": 1e300, \"resultPreview\": \"\", \"status\": \"error\"}\n";
+    let ws = load(&[InputFile {
+        name: "extreme.jsonl",
+        bytes: extreme.as_bytes(),
+    }]);
+    assert!(!ws.problems.is_empty());
     for (i, c) in cases.iter().enumerate() {
         let name = format!("bad{i}.jsonl");
         let ws = load(&[InputFile {

@@ -181,7 +181,7 @@ fn step_span(so: Obj, origin: Origin, p: &mut Probs) -> Span {
     let latency = so.f64("latency_ms", p);
     let start_ns = match (start, end, latency) {
         (Some(s), _, _) => s,
-        (None, Some(e), Some(ms)) => e - (ms * 1e6) as i64,
+        (None, Some(e), Some(ms)) => e.saturating_sub((ms * 1e6) as i64),
         _ => {
             p.warn(
                 &so.at("started_at"),
@@ -196,7 +196,7 @@ fn step_span(so: Obj, origin: Origin, p: &mut Probs) -> Span {
         name: name.clone(),
         kind,
         start_ns,
-        end_ns: end.or_else(|| latency.map(|ms| start_ns + (ms * 1e6) as i64)),
+        end_ns: end.or_else(|| latency.map(|ms| start_ns.saturating_add((ms * 1e6) as i64))),
         status: match status_text.as_deref() {
             Some("success") => Status::Ok,
             Some("failure") => Status::Error,

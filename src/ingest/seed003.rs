@@ -70,9 +70,11 @@ fn session(o: Obj, origin: Origin, ctx: &mut ImportCtx, p: &mut Probs) {
         }
     };
     let end = time(o, "timestamp", p);
-    let dur = o.u64("durationMs", p).map(|ms| ms as i64 * 1_000_000);
+    let dur = o
+        .u64("durationMs", p)
+        .and_then(|ms| i64::try_from(ms).ok()?.checked_mul(1_000_000));
     let start = match (end, dur) {
-        (Some(e), Some(d)) => Some(e - d),
+        (Some(e), Some(d)) => Some(e.saturating_sub(d)),
         (e, _) => e,
     };
     let mut run = Run {
@@ -125,7 +127,7 @@ fn tool(o: Obj, origin: Origin, ctx: &mut ImportCtx, p: &mut Probs) {
     let name = o.req_str("toolName", p).unwrap_or("tool").to_string();
     let end = tool_time(o, p);
     let latency = o.f64("latencyMs", p).filter(|ms| *ms >= 0.0);
-    let start = end.map(|e| e - latency.map_or(0, |ms| (ms * 1e6) as i64));
+    let start = end.map(|e| e.saturating_sub(latency.map_or(0, |ms| (ms * 1e6) as i64)));
     let status = o.str("status", p).map(str::to_string);
     let preview = o.str("resultPreview", p).map(str::to_string);
     let args = o.raw("args").cloned();

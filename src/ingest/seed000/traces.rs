@@ -158,7 +158,7 @@ fn walk(
             &o.at("end_time"),
             format!(
                 "ends {} ms before it starts; shown as zero length",
-                (start_ns - e) / 1_000_000
+                start_ns.saturating_sub(e) / 1_000_000
             ),
         );
         end_ns = Some(start_ns);

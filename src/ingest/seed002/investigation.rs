@@ -41,10 +41,10 @@ fn entry_times(items: &[Value], path: &str, p: &mut Probs) -> Vec<i64> {
         let text = item.get("time").and_then(Value::as_str);
         let t = match text.and_then(time_of_day_ns) {
             Some(tod) => {
-                if prev.is_some_and(|pt| tod + day < pt - DAY_NS / 2) {
-                    day += DAY_NS;
+                if prev.is_some_and(|pt| tod.saturating_add(day) < pt.saturating_sub(DAY_NS / 2)) {
+                    day = day.saturating_add(DAY_NS);
                 }
-                tod + day
+                tod.saturating_add(day)
             }
             None => {
                 if item.is_object() {
@@ -297,7 +297,7 @@ fn close_tool(
     let Some(s) = run.spans.get_mut(idx) else {
         return;
     };
-    s.end_ns = Some(t.max(s.start_ns + latency.unwrap_or(0)));
+    s.end_ns = Some(t.max(s.start_ns.saturating_add(latency.unwrap_or(0))));
     if let Some(l) = latency {
         s.attrs
             .push(Attr::new("latency_ms", AttrValue::Float(l as f64 / 1e6)));

@@ -88,7 +88,7 @@ pub(super) fn import_trace(
             continue;
         };
         let t = match eo.req_f64("offset_s", p).and_then(secs_to_ns) {
-            Some(off) => base + off,
+            Some(off) => base.saturating_add(off),
             None => prev_t,
         };
         let ty = eo.req_str("type", p).unwrap_or("");
@@ -116,7 +116,7 @@ pub(super) fn import_trace(
     let end = o
         .f64("duration_s", p)
         .and_then(secs_to_ns)
-        .map(|d| base + d)
+        .map(|d| base.saturating_add(d))
         .unwrap_or(prev_t)
         .max(prev_t);
     let mut run = Run {
@@ -298,7 +298,7 @@ impl Builder {
                         "a {tool} result with no TOOL_CALL before it; shown as its own tool span"
                     ),
                 );
-                let start = t - latency.map_or(0, |ms| (ms * 1e6) as i64);
+                let start = t.saturating_sub(latency.map_or(0, |ms| (ms * 1e6) as i64));
                 let mut s = self.child(i, tool.clone(), SpanKind::Tool, start.min(t));
                 s.tool = Some(ToolCall {
                     name: tool,

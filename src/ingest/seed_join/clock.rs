@@ -94,7 +94,10 @@ pub(crate) fn iso_to_ns(s: &str) -> Option<i64> {
     let rest = s.get(11..)?;
     let (time, offset_s) = split_zone(rest)?;
     let tod = time_of_day_ns(time)?;
-    Some(days_from_civil(y, mo, d) * 86_400 * NS + tod - offset_s * NS)
+    // i128: a year such as 0001 is outside i64 nanoseconds; such a time is unreadable, not a panic.
+    let ns = i128::from(days_from_civil(y, mo, d)) * 86_400 * i128::from(NS) + i128::from(tod)
+        - i128::from(offset_s) * i128::from(NS);
+    i64::try_from(ns).ok()
 }
 
 /// Splits a time from its zone suffix; returns the zone's offset east of UTC in seconds.

@@ -270,7 +270,7 @@ enum Found {
 const BEFORE: i64 = 2_000_000_000;
 const AFTER: i64 = 500_000_000;
 /// Two candidates closer than this to each other cannot be told apart by time.
-const TIE: i64 = 50_000_000;
+const TIE: u64 = 50_000_000;
 
 fn find_session(
     ws: &Workspace,
@@ -286,8 +286,9 @@ fn find_session(
                 let e = &invoked[i];
                 !e.used
                     && e.tool == name
-                    && e.time
-                        .is_some_and(|et| et >= start - BEFORE && et <= start + AFTER)
+                    && e.time.is_some_and(|et| {
+                        et >= start.saturating_sub(BEFORE) && et <= start.saturating_add(AFTER)
+                    })
             })
             .collect();
         let with_args: Vec<usize> = near
@@ -303,9 +304,9 @@ fn find_session(
         } else {
             with_args
         };
-        let mut ranked: Vec<(i64, usize)> = pool
+        let mut ranked: Vec<(u64, usize)> = pool
             .iter()
-            .map(|&i| ((invoked[i].time.unwrap_or(start) - start).abs(), i))
+            .map(|&i| (invoked[i].time.unwrap_or(start).abs_diff(start), i))
             .collect();
         ranked.sort();
         if let Some(&(d0, i0)) = ranked.first() {
@@ -326,7 +327,9 @@ fn find_session(
             .filter(|&r| {
                 let run = &ws.runs[r];
                 match (run.start_ns, run.end_ns) {
-                    (Some(s), Some(e)) => s - 5_000_000 <= start && end <= e + 5_000_000,
+                    (Some(s), Some(e)) => {
+                        s.saturating_sub(5_000_000) <= start && end <= e.saturating_add(5_000_000)
+                    }
                     _ => false,
                 }
             })

@@ -100,7 +100,7 @@ pub(super) fn join_tokens(ws: &mut Workspace, g: &Group, tf: TokensFile) {
                     .filter_map(|c| {
                         let (r, s) = calls[c];
                         let end = ws.runs[r].spans[s].end_ns?;
-                        let d = (end - t).abs();
+                        let d = end.abs_diff(t);
                         (d <= 1_000_000_000).then_some((d, c))
                     })
                     .min()
@@ -257,7 +257,8 @@ pub(super) fn join_metrics(ws: &mut Workspace, g: &Group, mf: MetricsFile) {
                     .filter(|(_, s)| s.status == Status::Error)
                     .filter_map(|(i, s)| {
                         let e = s.end_ns?;
-                        (e <= t && t - e <= 50_000_000).then_some((e, std::cmp::Reverse(i)))
+                        (e <= t && t.saturating_sub(e) <= 50_000_000)
+                            .then_some((e, std::cmp::Reverse(i)))
                     })
                     .max()
                     .map(|(_, std::cmp::Reverse(i))| i as u32)

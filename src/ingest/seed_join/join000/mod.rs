@@ -166,7 +166,7 @@ fn pick_by_times(groups: &[Group], times: &[i64]) -> Result<usize, Vec<usize>> {
             let (s, e) = g.extent();
             times
                 .iter()
-                .filter(|&&t| t >= s - SLACK && t <= e + SLACK)
+                .filter(|&&t| t >= s.saturating_sub(SLACK) && t <= e.saturating_add(SLACK))
                 .count()
         })
         .collect();
