@@ -7,6 +7,8 @@
 pub mod analysis;
 pub mod ingest;
 pub mod model;
+pub mod share;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

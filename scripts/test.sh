@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# README command 2: every test. Formatting, clippy (native and wasm32, warnings denied), native
+# unit/integration/fixture tests, a release build served under /spoor/ exactly as GitHub Pages
+# serves a project site, and end-to-end tests in headless Debian Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --check
+step "clippy (native)"
+cargo clippy --all-targets --quiet -- -D warnings
+step "clippy (wasm32)"
+cargo clippy --target wasm32-unknown-unknown --lib --bins --quiet -- -D warnings
+step "cargo test"
+cargo test --quiet
+step "release build (public URL /spoor/)"
+scripts/build.sh /spoor/
+step "end-to-end tests (Chromium)"
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,104 @@
+//! Small, safe wrappers over web-sys for the few browser facilities the UI needs.
+
+use wasm_bindgen::JsCast;
+
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("Spoor runs in a browser window")
+}
+
+pub fn document() -> web_sys::Document {
+    window().document().expect("a window has a document")
+}
+
+/// The fragment without `#`.
+pub fn fragment() -> String {
+    let hash = window().location().hash().unwrap_or_default();
+    hash.trim_start_matches('#').to_string()
+}
+
+/// Writes the fragment: a history entry for navigation, a replacement for continuous changes
+/// (zoom, typing) so back/forward move through views, not keystrokes.
+pub fn set_fragment(fragment: &str, push: bool) {
+    let url = if fragment.is_empty() {
+        let loc = window().location();
+        format!(
+            "{}{}",
+            loc.pathname().unwrap_or_default(),
+            loc.search().unwrap_or_default()
+        )
+    } else {
+        format!("#{fragment}")
+    };
+    if let Ok(history) = window().history() {
+        let _ = if push {
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        } else {
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        };
+    }
+}
+
+/// The user's colour-scheme preference.
+pub fn prefers_dark() -> bool {
+    window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+/// Scrolls an element (by id) into view if it exists.
+pub fn focus_by_id(id: &str) {
+    if let Some(el) = document().get_element_by_id(id) {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
+/// Offers text as a file download (exports). Nothing leaves the machine.
+pub fn download(name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document().create_element("a") {
+        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("download", name);
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Lets the browser paint (progress, overlays) before a long synchronous step.
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Reads a user's file as bytes (not as one JS string: Chrome caps strings near 512 MB).
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("the browser could not read it ({e:?})"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Publishes the wasm memory size on `<body data-wasm-bytes>` so the browser benchmark can
+/// report JS heap plus WASM memory without a debugger.
+pub fn publish_wasm_bytes() {
+    let mem: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let bytes = js_sys::ArrayBuffer::from(mem.buffer()).byte_length();
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-wasm-bytes", &bytes.to_string());
+    }
+}

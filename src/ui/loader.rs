@@ -1,0 +1,173 @@
+//! Getting files into the page: drop anywhere, the file picker, the built-in demo. Files are
+//! read as bytes and parsed by the same importers as the CLI; nothing leaves the browser.
+
+use super::dom;
+use super::state::AppState;
+use crate::ingest::{self, InputFile};
+use crate::model::Workspace;
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+/// The demo run: seed 000's code-review agent, `b_errors` scenario (see `demo/README.md`).
+const DEMO: [(&str, &[u8]); 4] = [
+    (
+        "traces.json",
+        include_bytes!("../../demo/code-review-agent/traces.json"),
+    ),
+    (
+        "log.json",
+        include_bytes!("../../demo/code-review-agent/log.json"),
+    ),
+    (
+        "tokens.json",
+        include_bytes!("../../demo/code-review-agent/tokens.json"),
+    ),
+    (
+        "metrics.json",
+        include_bytes!("../../demo/code-review-agent/metrics.json"),
+    ),
+];
+
+/// Adds files to what is loaded (runs with the same id merge, as in the CLI).
+fn add_to_workspace(state: AppState, files: &[(String, Vec<u8>)]) {
+    let previous = state.loaded.get_untracked();
+    let mut ws: Workspace = previous.ws.clone();
+    drop(previous);
+    let inputs: Vec<InputFile> = files
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    ingest::add_files(&mut ws, &inputs);
+    state.set_loaded(ws);
+}
+
+/// Opens the demo run.
+pub fn load_demo(state: AppState) {
+    let files: Vec<(String, Vec<u8>)> = DEMO
+        .iter()
+        .map(|(n, b)| (format!("demo/{n}"), b.to_vec()))
+        .collect();
+    add_to_workspace(state, &files);
+}
+
+/// Reads and loads a browser `FileList` (from a drop or the picker), with progress.
+pub fn load_file_list(state: AppState, list: web_sys::FileList) {
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    if files.is_empty() {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let total: f64 = files.iter().map(|f| f.size()).sum::<f64>().max(1.0);
+        let mut done = 0.0;
+        let mut read = Vec::with_capacity(files.len());
+        let mut problems = Vec::new();
+        for f in &files {
+            state
+                .loading
+                .set(Some((format!("Reading {}…", f.name()), done / total * 0.5)));
+            dom::next_frame().await;
+            match dom::read_file(f).await {
+                Ok(bytes) => read.push((f.name(), bytes)),
+                Err(e) => problems.push(crate::model::Problem {
+                    severity: crate::model::Severity::Error,
+                    file: f.name(),
+                    place: None,
+                    message: e,
+                }),
+            }
+            done += f.size();
+        }
+        let label = if read.len() == 1 {
+            read[0].0.clone()
+        } else {
+            format!("{} files", read.len())
+        };
+        state.loading.set(Some((format!("Opening {label}…"), 0.6)));
+        dom::next_frame().await;
+        add_to_workspace(state, &read);
+        if !problems.is_empty() {
+            state.loaded.update(|l| {
+                if let Some(inner) = Arc::get_mut(&mut l.0) {
+                    inner.ws.problems.extend(problems);
+                }
+            });
+        }
+        state.loading.set(None);
+    });
+}
+
+/// Clears everything loaded.
+pub fn clear(state: AppState) {
+    state.set_loaded(Workspace::default());
+}
+
+/// The "Open files" button with its hidden picker.
+#[component]
+pub fn OpenButton() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let input: NodeRef<leptos::html::Input> = NodeRef::new();
+    view! {
+        <button class="btn primary" on:click=move |_| {
+            if let Some(i) = input.get() { i.click(); }
+        }>"Open files…"</button>
+        <input type="file" multiple class="hidden-input" data-testid="file-input" node_ref=input
+            on:change=move |ev| {
+                let target = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                if let Some(el) = target {
+                    if let Some(list) = el.files() { load_file_list(state, list); }
+                    el.set_value("");
+                }
+            } />
+    }
+}
+
+/// Listens for drags anywhere on the page and shows an overlay while files hover over it.
+#[component]
+pub fn DropZone() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let depth = RwSignal::new(0i32);
+    let has_files = |ev: &web_sys::DragEvent| {
+        ev.data_transfer()
+            .map(|dt| {
+                dt.types()
+                    .iter()
+                    .any(|t| t.as_string().as_deref() == Some("Files"))
+            })
+            .unwrap_or(false)
+    };
+    let h1 = window_event_listener(leptos::ev::dragenter, move |ev| {
+        if has_files(&ev) {
+            ev.prevent_default();
+            depth.update(|d| *d += 1);
+        }
+    });
+    let h2 = window_event_listener(leptos::ev::dragover, move |ev| {
+        ev.prevent_default();
+    });
+    let h3 = window_event_listener(leptos::ev::dragleave, move |_| {
+        depth.update(|d| *d = (*d - 1).max(0));
+    });
+    let h4 = window_event_listener(leptos::ev::drop, move |ev| {
+        ev.prevent_default();
+        depth.set(0);
+        if let Some(list) = ev.data_transfer().and_then(|dt| dt.files()) {
+            load_file_list(state, list);
+        }
+    });
+    let dragging = move || depth.get() > 0;
+    on_cleanup(move || {
+        h1.remove();
+        h2.remove();
+        h3.remove();
+        h4.remove();
+    });
+    view! {
+        <Show when=dragging>
+            <div class="drop-overlay" data-testid="drop-overlay">
+                <div class="drop-card">"Drop trace files to open them"<br/>
+                <small>"OTLP JSON/JSONL · Jaeger · Langfuse · AgentTracer · seed formats. Files stay in this browser."</small></div>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,21 @@
+//! The Leptos user interface (wasm32 only). Components read the model and analysis through
+//! [`state::AppState`]; all URL-carried view state lives in [`crate::view::state::ViewState`].
+
+mod app;
+mod details;
+mod dom;
+mod loader;
+mod panels;
+mod run_list;
+mod run_view;
+mod state;
+mod waterfall;
+
+/// Mounts the app on the page's body and removes the boot message.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if let Some(el) = dom::document().get_element_by_id("boot-status") {
+        el.remove();
+    }
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,335 @@
+//! The run view: header with the run's counts in words, toolbar (search, filters, critical
+//! path, export), the waterfall and the side panels. Keyboard: ↑/↓ select, ←/→ collapse and
+//! expand, `/` search, `n`/`N` next/previous match, Esc clears.
+
+use super::details::SpanDetails;
+use super::panels::{AnomalyPanel, CostPanel, DecisionsPanel, LogsPanel, MetricsPanel};
+use super::state::AppState;
+use super::waterfall::Waterfall;
+use crate::analysis::bounds::RunBounds;
+use crate::model::{SpanIdx, SpanKind};
+use crate::view::format;
+use crate::view::rows::{visible_rows, Query, RowFilter, Rows};
+use crate::view::state::Panel;
+use leptos::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+#[component]
+pub fn RunView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        match state.current.get() {
+        Some(i) => view! { <RunPage run_i=i/> }.into_any(),
+        None => view! {
+            <div class="empty">
+                <p>{move || match state.view.with(|v| v.run.clone()) {
+                    Some(id) => format!("No loaded run has the id {id}. Open its file, or pick a run from the list."),
+                    None => "No run selected.".to_string(),
+                }}</p>
+            </div>
+        }.into_any(),
+    }
+    }
+}
+
+#[component]
+fn RunPage(run_i: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let bounds = state
+        .loaded
+        .with_untracked(|l| RunBounds::of(&l.ws.runs[run_i]));
+
+    // Span id → index, for selection by id (the URL carries ids, not indices).
+    let by_id = Memo::new(move |_| {
+        state.loaded.with(|l| {
+            let run = &l.ws.runs[run_i];
+            let mut m: HashMap<String, SpanIdx> = HashMap::with_capacity(run.spans.len());
+            for (i, s) in run.spans.iter().enumerate() {
+                m.entry(s.id.clone()).or_insert(i as SpanIdx);
+            }
+            crate::ui::state::Shared(std::sync::Arc::new(m))
+        })
+    });
+    let selected_idx = Memo::new(move |_| {
+        let id = state.view.with(|v| v.span.clone())?;
+        by_id.with(|m| m.get(&id).copied())
+    });
+
+    let filter = Memo::new(move |_| {
+        state.view.with(|v| RowFilter {
+            query: Query::parse(&v.query),
+            kind: v.kind.as_deref().and_then(SpanKind::parse),
+            errors_only: v.errors_only,
+            matches_only: v.matches_only,
+        })
+    });
+    let rows: Memo<Rows> = Memo::new(move |_| {
+        let f = filter.get();
+        state.collapsed.with(|c| {
+            state.loaded.with(|l| {
+                let a = &l.analyses[run_i];
+                visible_rows(
+                    &l.ws.runs[run_i].spans,
+                    &a.tree.preorder,
+                    &a.tree.depth,
+                    &a.tree.parent,
+                    c,
+                    &f,
+                )
+            })
+        })
+    });
+    let critical = Memo::new(move |_| {
+        if state.view.with(|v| v.critical_path) {
+            state.loaded.with(|l| {
+                l.analyses[run_i]
+                    .critical_path
+                    .iter()
+                    .copied()
+                    .collect::<HashSet<_>>()
+            })
+        } else {
+            HashSet::new()
+        }
+    });
+    let scroll_to = RwSignal::new(None::<usize>);
+
+    // Keep the selected row in view whenever the selection changes.
+    Effect::new(move |_| {
+        if let Some(idx) = selected_idx.get() {
+            if let Some(pos) = rows.with_untracked(|r| r.rows.iter().position(|&x| x == idx)) {
+                scroll_to.set(Some(pos));
+            }
+        }
+    });
+
+    let select = move |idx: SpanIdx| {
+        let id = state
+            .loaded
+            .with_untracked(|l| l.ws.runs[run_i].spans[idx as usize].id.clone());
+        state.navigate(true, move |v| v.span = Some(id));
+    };
+    let move_match = move |forward: bool| {
+        let matches = rows.with_untracked(|r| r.matches.clone());
+        if matches.is_empty() {
+            return;
+        }
+        let cur = selected_idx.get_untracked();
+        let order = rows.with_untracked(|r| r.rows.clone());
+        let pos_of = |i: SpanIdx| order.iter().position(|&x| x == i).unwrap_or(0);
+        let cur_pos = cur.map(pos_of);
+        let next = if forward {
+            matches
+                .iter()
+                .copied()
+                .find(|&m| cur_pos.is_none_or(|c| pos_of(m) > c))
+                .unwrap_or(matches[0])
+        } else {
+            matches
+                .iter()
+                .rev()
+                .copied()
+                .find(|&m| cur_pos.is_none_or(|c| pos_of(m) < c))
+                .unwrap_or(*matches.last().unwrap_or(&matches[0]))
+        };
+        select(next);
+    };
+
+    // Keyboard navigation on the whole page while the run is open (not while typing).
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| {
+                use wasm_bindgen::JsCast;
+                t.dyn_into::<web_sys::Element>().ok()
+            })
+            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+            .unwrap_or(false);
+        let key = ev.key();
+        if typing {
+            match key.as_str() {
+                "Enter" => move_match(!ev.shift_key()),
+                "Escape" => super::dom::focus_by_id("wf-body"),
+                _ => {}
+            }
+            return;
+        }
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let order = rows.with_untracked(|r| r.rows.clone());
+        let cur = selected_idx.get_untracked();
+        let pos = cur.and_then(|i| order.iter().position(|&x| x == i));
+        match key.as_str() {
+            "ArrowDown" | "j" => {
+                ev.prevent_default();
+                let next = pos
+                    .map(|p| (p + 1).min(order.len().saturating_sub(1)))
+                    .unwrap_or(0);
+                if let Some(&i) = order.get(next) {
+                    select(i);
+                }
+            }
+            "ArrowUp" | "k" => {
+                ev.prevent_default();
+                let next = pos.map(|p| p.saturating_sub(1)).unwrap_or(0);
+                if let Some(&i) = order.get(next) {
+                    select(i);
+                }
+            }
+            "ArrowLeft" | "ArrowRight" => {
+                let Some(i) = cur else { return };
+                ev.prevent_default();
+                let (has_children, parent) = state.loaded.with_untracked(|l| {
+                    let t = &l.analyses[run_i].tree;
+                    (
+                        !t.children(i).is_empty(),
+                        t.parent.get(i as usize).copied().flatten(),
+                    )
+                });
+                let is_collapsed = state.collapsed.with_untracked(|c| c.contains(&i));
+                if key == "ArrowLeft" {
+                    if has_children && !is_collapsed {
+                        state.collapsed.update(|c| {
+                            c.insert(i);
+                        });
+                    } else if let Some(p) = parent {
+                        select(p);
+                    }
+                } else if has_children && is_collapsed {
+                    state.collapsed.update(|c| {
+                        c.remove(&i);
+                    });
+                } else if has_children {
+                    if let Some(first) = state
+                        .loaded
+                        .with_untracked(|l| l.analyses[run_i].tree.children(i).first().copied())
+                    {
+                        select(first);
+                    }
+                }
+            }
+            "/" => {
+                ev.prevent_default();
+                super::dom::focus_by_id("search");
+            }
+            "n" => move_match(true),
+            "N" => move_match(false),
+            "Escape" => {
+                state.navigate(true, |v| {
+                    v.span = None;
+                    v.query.clear();
+                    v.matches_only = false;
+                });
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    view! {
+        <div class="run-page">
+            <RunHeader run_i/>
+            <Toolbar run_i rows/>
+            <div class="run-body">
+                <div class="run-main">
+                    <Waterfall run_i bounds rows critical scroll_to/>
+                </div>
+                <aside class="side-panel" aria-label="Run panels">
+                    <div class="tabs" role="tablist">
+                        {Panel::ALL.into_iter().map(|p| view! {
+                            <button role="tab" class="tab" data-panel=p.as_str()
+                                aria-selected=move || state.view.with(|v| (v.panel == p).to_string())
+                                class:active=move || state.view.with(|v| v.panel == p)
+                                on:click=move |_| state.navigate(true, move |v| v.panel = p)>
+                                {p.title()}
+                                {(p == Panel::Anomalies).then(|| view! {
+                                    <span class="tab-count">{move || state.loaded.with(|l| l.analyses[run_i].anomalies.len())}</span>
+                                })}
+                            </button>
+                        }).collect_view()}
+                    </div>
+                    <div class="panel-body" role="tabpanel">
+                        {move || match state.view.with(|v| v.panel) {
+                            Panel::Details => view! { <SpanDetails run_i selected=selected_idx/> }.into_any(),
+                            Panel::Cost => view! { <CostPanel run_i/> }.into_any(),
+                            Panel::Anomalies => view! { <AnomalyPanel run_i/> }.into_any(),
+                            Panel::Decisions => view! { <DecisionsPanel run_i/> }.into_any(),
+                            Panel::Logs => view! { <LogsPanel run_i/> }.into_any(),
+                            Panel::Metrics => view! { <MetricsPanel run_i/> }.into_any(),
+                        }}
+                    </div>
+                </aside>
+            </div>
+        </div>
+    }
+}
+
+/// Name and counts in words, tokens, cost (reported and computed) and duration.
+#[component]
+fn RunHeader(run_i: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.loaded.with(|l| {
+        let run = &l.ws.runs[run_i];
+        let s = &l.analyses[run_i].summary;
+        let counts = format::counts_line(s.spans as u64, s.llm_calls as u64, s.tool_calls as u64, s.error_spans as u64);
+        let tokens = format!("{} tokens in · {} out", format::count(s.tokens.input), format::count(s.tokens.output));
+        let cost = match (s.reported_cost_usd, s.computed_cost_usd) {
+            (Some(r), Some(c)) => format!("{} reported · {} computed", format::usd(r), format::usd(c)),
+            (Some(r), None) => format!("{} reported", format::usd(r)),
+            (None, c) => format::usd_opt(c),
+        };
+        let meta: Vec<String> = [run.agent_id.clone(), run.agent_version.clone(), run.environment.clone(), run.status_text.clone()]
+            .into_iter().flatten().collect();
+        view! {
+            <section class="run-header" data-testid="run-header">
+                <h1 class="run-name">{run.name.clone()}</h1>
+                <p class="run-counts" data-testid="run-counts">{counts}</p>
+                <p class="run-figures">
+                    <span data-testid="run-tokens">{tokens}</span>
+                    <span data-testid="run-cost">{cost}</span>
+                    <span data-testid="run-duration">{format::duration(s.duration_ns)}</span>
+                    {(!meta.is_empty()).then(|| view! { <span class="run-meta">{meta.join(" · ")}</span> })}
+                </p>
+            </section>
+        }
+    })
+    }
+}
+
+/// Search, filters, the critical-path toggle and exports.
+#[component]
+fn Toolbar(run_i: usize, rows: Memo<Rows>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <div class="toolbar" role="search">
+            <input id="search" type="search" placeholder="Search spans: name, attribute value, key=value   ( / )"
+                aria-label="Search spans"
+                prop:value=move || state.view.with(|v| v.query.clone())
+                on:input=move |ev| { let q = event_target_value(&ev); state.navigate(false, move |v| v.query = q); }/>
+            <span class="match-count" data-testid="match-count">{move || {
+                let q = state.view.with(|v| !v.query.is_empty());
+                q.then(|| format!("{} matches", rows.with(|r| r.matches.len())))
+            }}</span>
+            <label class="check"><input type="checkbox"
+                prop:checked=move || state.view.with(|v| v.matches_only)
+                on:change=move |ev| { let on = event_target_checked(&ev); state.navigate(false, move |v| v.matches_only = on); }/>"Matches only"</label>
+            <select aria-label="Filter by kind" on:change=move |ev| {
+                let k = event_target_value(&ev);
+                state.navigate(false, move |v| v.kind = (!k.is_empty()).then_some(k));
+            } prop:value=move || state.view.with(|v| v.kind.clone().unwrap_or_default())>
+                <option value="">"All kinds"</option>
+                {SpanKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> }).collect_view()}
+            </select>
+            <label class="check"><input type="checkbox"
+                prop:checked=move || state.view.with(|v| v.errors_only)
+                on:change=move |ev| { let on = event_target_checked(&ev); state.navigate(false, move |v| v.errors_only = on); }/>"Errors only"</label>
+            <label class="check"><input type="checkbox" data-testid="critical-toggle"
+                prop:checked=move || state.view.with(|v| v.critical_path)
+                on:change=move |ev| { let on = event_target_checked(&ev); state.navigate(false, move |v| v.critical_path = on); }/>"Critical path"</label>
+            <span class="spacer"></span>
+            <super::panels::ExportMenu run_i/>
+        </div>
+    }
+}

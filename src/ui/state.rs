@@ -1,0 +1,161 @@
+//! Application state shared by the components, and the one place that keeps the URL fragment in
+//! sync with [`ViewState`].
+
+use crate::analysis::{analyze_run, AnalysisConfig, RunAnalysis};
+use crate::model::{Run, SpanIdx, Workspace};
+use crate::view::state::{Page, ViewState};
+use leptos::prelude::*;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::dom;
+
+/// A loaded workspace with each run's analysis, computed once when files load.
+pub struct Loaded {
+    pub ws: Workspace,
+    pub analyses: Vec<RunAnalysis>,
+}
+
+impl Loaded {
+    pub fn new(ws: Workspace, cfg: &AnalysisConfig) -> Loaded {
+        let analyses = ws.runs.iter().map(|r| analyze_run(r, cfg)).collect();
+        Loaded { ws, analyses }
+    }
+
+    /// The run with this id, with its index.
+    pub fn run_by_id(&self, id: &str) -> Option<(usize, &Run)> {
+        self.ws.runs.iter().enumerate().find(|(_, r)| r.id == id)
+    }
+}
+
+/// An `Arc` compared by identity, so memos over big values are cheap to compare.
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+/// Everything the components share. `Copy`: signals are handles.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub loaded: RwSignal<Shared<Loaded>>,
+    pub view: RwSignal<ViewState>,
+    /// A message while files load, with progress in 0..1.
+    pub loading: RwSignal<Option<(String, f64)>>,
+    pub collapsed: RwSignal<HashSet<SpanIdx>>,
+    /// Spans an anomaly click marked in the waterfall.
+    pub marked: RwSignal<Vec<SpanIdx>>,
+    /// Dashboard targets and alert thresholds (seed 002 defaults, user-editable).
+    pub targets: RwSignal<Vec<crate::view::targets::Target>>,
+    pub theme: RwSignal<Theme>,
+    pub config: StoredValue<AnalysisConfig>,
+    /// Index of the open run in `loaded.ws.runs`.
+    pub current: Memo<Option<usize>>,
+}
+
+impl AppState {
+    pub fn new() -> AppState {
+        let loaded = RwSignal::new(Shared(Arc::new(Loaded {
+            ws: Workspace::default(),
+            analyses: Vec::new(),
+        })));
+        let view = RwSignal::new(ViewState::from_fragment(&dom::fragment()));
+        let current = Memo::new(move |_| {
+            let id = view.with(|v| v.run.clone())?;
+            loaded.with(|l| l.run_by_id(&id).map(|(i, _)| i))
+        });
+        AppState {
+            loaded,
+            view,
+            loading: RwSignal::new(None),
+            collapsed: RwSignal::new(HashSet::new()),
+            marked: RwSignal::new(Vec::new()),
+            targets: RwSignal::new(crate::view::targets::default_targets()),
+            theme: RwSignal::new(if dom::prefers_dark() {
+                Theme::Dark
+            } else {
+                Theme::Light
+            }),
+            config: StoredValue::new(AnalysisConfig::default()),
+            current,
+        }
+    }
+
+    /// Changes the view and records it in the URL: `push` adds a history entry.
+    pub fn navigate(&self, push: bool, f: impl FnOnce(&mut ViewState)) {
+        let mut next = self.view.get_untracked();
+        f(&mut next);
+        if next != self.view.get_untracked() {
+            dom::set_fragment(&next.to_fragment(), push);
+            self.view.set(next);
+        }
+    }
+
+    /// Opens a run by id.
+    pub fn open_run(&self, id: &str) {
+        let id = id.to_string();
+        self.collapsed.set(HashSet::new());
+        self.marked.set(Vec::new());
+        self.navigate(true, move |v| {
+            *v = ViewState {
+                page: Page::Run,
+                run: Some(id),
+                panel: v.panel,
+                ..Default::default()
+            }
+        });
+    }
+
+    /// Replaces the loaded workspace (after a load) and opens a sensible run if none is open.
+    pub fn set_loaded(&self, ws: Workspace) {
+        let loaded = self.config.with_value(|cfg| Loaded::new(ws, cfg));
+        let first = loaded.ws.runs.first().map(|r| r.id.clone());
+        let wanted = self.view.with_untracked(|v| v.run.clone());
+        let still_there = wanted
+            .as_deref()
+            .is_some_and(|id| loaded.run_by_id(id).is_some());
+        let single = loaded.ws.runs.len() == 1;
+        self.loaded.set(Shared(Arc::new(loaded)));
+        dom::publish_wasm_bytes();
+        if !still_there {
+            if let (Some(id), true) = (first, single) {
+                self.open_run(&id);
+            } else {
+                self.navigate(false, |v| {
+                    if v.page != Page::Versions {
+                        *v = ViewState::default();
+                    }
+                });
+            }
+        }
+    }
+
+    /// Re-reads the fragment after back/forward or a pasted link.
+    pub fn sync_from_url(&self) {
+        let v = ViewState::from_fragment(&dom::fragment());
+        if v != self.view.get_untracked() {
+            self.view.set(v);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+// The spine: the release build loads under /spoor/ with no console errors, shows the demo run
+// with its counts in words, opens dropped and picked files, and sends nothing off the machine.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, openPage, fixture, ROOT } from './harness.mjs';
+
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await srv?.close(); });
+
+test('the demo run is shown on first load, with its counts in words', async () => {
+  const { page, errors, foreign, context } = await openPage(browser, srv.url);
+  const header = page.getByTestId('run-header');
+  await header.waitFor();
+  assert.match(await page.locator('.run-name').textContent(), /^Agent Run: Review sample\.py and fix any/);
+  // b_errors: 1 root + 9 iterations + 9 Think + 5 Act + 5 Tool = 29 spans; 9 LLM calls; 5 tool
+  // calls (TOOL_CALL spans); errors: Act ERROR, its Tool, JSON_ERROR and INVALID_RESPONSE iterations.
+  assert.equal(await page.getByTestId('run-counts').textContent(),
+    '29 spans · 9 LLM calls · 5 tool calls · 4 errors');
+  const rows = await page.locator('.wf-row').count();
+  assert.equal(rows, 29);
+  await page.screenshot({ path: path.join(ROOT, 'docs/screenshot.png') });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign(), []);
+  await context.close();
+});
+
+test('a file dropped on the page opens its run', async () => {
+  const { page, errors, foreign, context } = await openPage(browser, srv.url);
+  await page.getByTestId('run-header').waitFor();
+  const file = fixture('jaeger', 'genai-test-trace.json');
+  await page.locator('body').drop({ files: { name: 'genai-test-trace.json', mimeType: 'application/json', buffer: fs.readFileSync(file) } });
+  // Two runs are loaded now (demo + dropped): the list shows both; open the dropped one.
+  await page.getByRole('button', { name: /Runs \(2\)/ }).waitFor();
+  await page.getByRole('button', { name: /Runs \(2\)/ }).click();
+  const names = await page.locator('.run-link').allTextContents();
+  assert.equal(names.length, 2);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign(), []);
+  await context.close();
+});
+
+test('a file chosen with the file picker opens its run', async () => {
+  const { page, errors, foreign, context } = await openPage(browser, srv.url);
+  await page.getByTestId('run-header').waitFor();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByTestId('empty').waitFor();
+  await page.getByTestId('file-input').setInputFiles(fixture('seed-formats', 'seed001-agenttracer', 'run_partial.json'));
+  await page.getByTestId('run-header').waitFor();
+  assert.match(await page.getByTestId('run-counts').textContent(), /^\d+ spans · /);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign(), []);
+  await context.close();
+});
