@@ -4,8 +4,8 @@
 //! broken input.
 
 use serde_json::{json, Value};
-use spoor::ingest::{jaeger, Fragment, ImportCtx};
-use spoor::model::{find_attr, AttrValue, Problem, Run, Severity, SpanKind, Status};
+use spoor::ingest::{jaeger, load, Fragment, ImportCtx, InputFile};
+use spoor::model::{find_attr, AttrValue, Format, Problem, Run, Severity, SpanKind, Status};
 
 fn import(doc: &Value) -> (Vec<Run>, Vec<Problem>) {
     let mut ctx = ImportCtx {
@@ -123,6 +123,30 @@ fn genai_test_trace_tool_span() {
         find_attr(&root.attrs, "http.response.status_code"),
         Some(&AttrValue::Int(200))
     );
+}
+
+/// The file through `ingest::load`: detected as Jaeger, every parent resolved, one root.
+#[test]
+fn genai_test_trace_loads_end_to_end() {
+    let bytes = std::fs::read("../shared/fixtures/jaeger/genai-test-trace.json").expect("read");
+    let ws = load(&[InputFile {
+        name: "genai-test-trace.json",
+        bytes: &bytes,
+    }]);
+    assert_eq!(ws.problems, vec![]);
+    assert_eq!(ws.files[0].formats, vec![Format::Jaeger]);
+    assert_eq!(ws.runs.len(), 1);
+    assert_eq!(ws.span_count(), 57);
+    let run = &ws.runs[0];
+    assert_eq!(run.format, Some(Format::Jaeger));
+    let roots: Vec<&str> = run
+        .spans
+        .iter()
+        .filter(|s| s.parent.is_none())
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(roots, vec!["POST /api/graphql"]);
+    assert!(run.spans.iter().all(|s| s.flags == 0));
 }
 
 /// The API's `{data: [...]}` wrapper, with a trace split over two entries: one run per traceID.
