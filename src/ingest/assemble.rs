@@ -95,7 +95,11 @@ fn absorb(target: &mut Run, mut run: Run) {
     run.signals.iter_mut().for_each(|d| shift(&mut d.span));
     run.failures.iter_mut().for_each(|d| shift(&mut d.span));
     run.logs.iter_mut().for_each(|d| shift(&mut d.span));
-    target.spans.append(&mut run.spans);
+    if target.spans.is_empty() {
+        target.spans = std::mem::take(&mut run.spans); // a new run: no copy
+    } else {
+        target.spans.append(&mut run.spans);
+    }
     target.decisions.append(&mut run.decisions);
     target.signals.append(&mut run.signals);
     target.failures.append(&mut run.failures);

@@ -154,9 +154,9 @@ pub fn check_span(span: &mut Span, run: &str, report: &mut Report) {
     }
     // The raw attributes stay for display; the flag tells the user they are absurd.
     for a in &span.attrs {
-        let key = a.key.to_ascii_lowercase();
-        let is_tokens = key.contains("token") && (key.contains("usage") || key.contains("count"));
-        let is_cost = key.contains("cost");
+        let key = a.key.as_bytes();
+        let is_tokens = has(key, b"token") && (has(key, b"usage") || has(key, b"count"));
+        let is_cost = has(key, b"cost");
         if !(is_tokens || is_cost) {
             continue;
         }
@@ -172,11 +172,21 @@ pub fn check_span(span: &mut Span, run: &str, report: &mut Report) {
             bad.push(format!("{} is {what} ({v})", a.key));
         }
     }
+    if bad.is_empty() && span.flags & flags::BAD_NUMBER != 0 {
+        // flagged by the importer or semconv on a value we do not re-check here
+        bad.push("a token count or cost is not a usable number".into());
+    }
     if !bad.is_empty() {
         bad.dedup();
         span.flags |= flags::BAD_NUMBER;
         report.add_detail(Kind::BadNumber, run, span, Some(bad.join(", ")));
     }
+}
+
+/// Case-insensitive substring test without allocating (this runs for every attribute).
+fn has(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn number(v: &AttrValue) -> Option<f64> {

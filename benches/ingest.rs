@@ -1,0 +1,73 @@
+//! Ingest throughput: `load` on synthetic agent traces (OTLP JSON) of 10k and 100k spans and on
+//! the largest real fixture. Prints MB/s and spans/s, the median of 5 runs. `cargo bench --bench
+//! ingest`. No criterion: the figures are for comparing builds, and a plain main stays fast.
+
+use spoor::ingest::synth::{otlp_json, Synth};
+use spoor::ingest::{detect, load, InputFile};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn bench(label: &str, text: &str) {
+    let mut times = Vec::with_capacity(RUNS);
+    let mut spans = 0;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let ws = load(&[InputFile {
+            name: label,
+            bytes: text.as_bytes(),
+        }]);
+        times.push(started.elapsed());
+        spans = ws.span_count();
+        assert!(
+            ws.problems
+                .iter()
+                .all(|p| p.severity != spoor::model::Severity::Error),
+            "{label}: {:?}",
+            ws.problems.first()
+        );
+        std::hint::black_box(ws);
+    }
+    let t = median(times).as_secs_f64();
+    let mb = text.len() as f64 / 1e6;
+    println!(
+        "load  {label:<34} {mb:>7.1} MB {spans:>7} spans  {:>8.1} ms  {:>6.1} MB/s  {:>9.0} spans/s",
+        t * 1e3,
+        mb / t,
+        spans as f64 / t
+    );
+
+    let mut sniffs = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        std::hint::black_box(detect::sniff(text).is_ok());
+        sniffs.push(started.elapsed());
+    }
+    let s = median(sniffs).as_secs_f64();
+    println!(
+        "  of which format sniff {:>6.1} ms ({:.0} MB/s)",
+        s * 1e3,
+        mb / s
+    );
+}
+
+fn main() {
+    for (spans, traces) in [(10_000, 10), (100_000, 100), (100_000, 1)] {
+        let text = otlp_json(Synth {
+            spans,
+            traces,
+            seed: 42,
+        });
+        bench(&format!("synth {spans} spans / {traces} traces"), &text);
+    }
+    if let Ok(bytes) = std::fs::read("../shared/fixtures/otlp/agent-prism/quo_tav_agent.json") {
+        if let Ok(text) = String::from_utf8(bytes) {
+            bench("fixture quo_tav_agent.json", &text);
+        }
+    }
+}
