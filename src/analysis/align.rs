@@ -6,7 +6,6 @@
 //! align in milliseconds. When they differ in more than `MAX_EDITS` places the remainder is paired
 //! position by position instead (documented fallback: still a full table, never a hang).
 
-use super::bounds::{effective_duration, RunBounds};
 use super::cost::PriceTable;
 use super::summary::{summarize, RunSummary};
 use super::tree::Tree;
@@ -127,7 +126,6 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
     let (ka, kb) = (intern(a, &ta), intern(b, &tb));
     let (ops, approximate) = diff(&ka, &kb);
 
-    let (ba, bb) = (RunBounds::of(a), RunBounds::of(b));
     let mut rows = Vec::with_capacity(ops.len());
     let (mut matched, mut changed, mut added, mut removed) = (0, 0, 0, 0);
     for op in ops {
@@ -135,8 +133,8 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
             Op::Both(i, j) => {
                 let (x, y) = (ta.preorder[i], tb.preorder[j]);
                 let (xs, ys) = (&a.spans[x as usize], &b.spans[y as usize]);
-                let la = effective_duration(xs, &ba);
-                let lb = effective_duration(ys, &bb);
+                let la = ta.duration_ns(x);
+                let lb = tb.duration_ns(y);
                 let tka = sa.per_span.tokens[x as usize] as i64;
                 let tkb = sb.per_span.tokens[y as usize] as i64;
                 let big = |p: i64, q: i64, floor: i64| {
@@ -203,7 +201,7 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
         }
         rows.push(row);
     }
-    let first_divergence = divergence(a, b, &rows, &ba, &bb);
+    let first_divergence = divergence(a, b, &rows, &ta, &tb);
     let (x, y) = (totals(&sa), totals(&sb));
     Alignment {
         totals_delta: Totals {
@@ -242,13 +240,7 @@ fn did(s: &Span) -> String {
     }
 }
 
-fn divergence(
-    a: &Run,
-    b: &Run,
-    rows: &[AlignRow],
-    ba: &RunBounds,
-    bb: &RunBounds,
-) -> Option<String> {
+fn divergence(a: &Run, b: &Run, rows: &[AlignRow], ta: &Tree, tb: &Tree) -> Option<String> {
     let pos = rows.iter().position(|r| r.kind != RowKind::Matched)?;
     let step = pos + 1;
     let r = &rows[pos];
@@ -297,8 +289,8 @@ fn divergence(
                 format!(
                     "step {step}: both runs {}; it took {} in run A and {} in run B ({} vs {} tokens)",
                     did(xs),
-                    super::anomaly::fmt_duration(effective_duration(xs, ba)),
-                    super::anomaly::fmt_duration(effective_duration(ys, bb)),
+                    super::anomaly::fmt_duration(ta.duration_ns(r.a?)),
+                    super::anomaly::fmt_duration(tb.duration_ns(r.b?)),
                     xs.usage.input.unwrap_or(0) + xs.usage.output.unwrap_or(0),
                     ys.usage.input.unwrap_or(0) + ys.usage.output.unwrap_or(0)
                 )

@@ -5,7 +5,7 @@ use crate::model::{Run, Span};
 use serde::Serialize;
 
 /// The run's time extent in ns since the epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RunBounds {
     pub start_ns: i64,
     pub end_ns: i64,
@@ -16,12 +16,19 @@ impl RunBounds {
     /// are sometimes rounded (seed 002 keeps whole seconds) and must not cut spans off. A run with
     /// neither stated bounds nor spans has zero length at 0.
     pub fn of(run: &Run) -> RunBounds {
-        let mut start = run.start_ns.unwrap_or(i64::MAX);
-        let mut end = run.end_ns.unwrap_or(i64::MIN);
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
         for s in &run.spans {
-            start = start.min(s.start_ns);
-            end = end.max(s.end_ns.unwrap_or(s.start_ns)).max(s.start_ns);
+            lo = lo.min(s.start_ns);
+            hi = hi.max(s.end_ns.unwrap_or(s.start_ns)).max(s.start_ns);
         }
+        RunBounds::from_extent(run, lo, hi)
+    }
+
+    /// Bounds from the spans' extent (`lo` = earliest start, `hi` = latest end or start;
+    /// `i64::MAX`/`i64::MIN` for no spans) and the run's stated bounds.
+    pub fn from_extent(run: &Run, lo: i64, hi: i64) -> RunBounds {
+        let mut start = run.start_ns.unwrap_or(i64::MAX).min(lo);
+        let mut end = run.end_ns.unwrap_or(i64::MIN).max(hi);
         if start == i64::MAX {
             start = run.end_ns.unwrap_or(0);
         }

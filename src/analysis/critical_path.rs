@@ -16,7 +16,6 @@
 //! - Iterative, with a per-span cursor over children sorted by end: O(n log n) overall even for
 //!   a span with 100 000 children, and no recursion.
 
-use super::bounds::{effective_end, RunBounds};
 use super::tree::Tree;
 use crate::model::{Run, SpanIdx};
 use serde::Serialize;
@@ -49,16 +48,14 @@ pub fn critical_sections(run: &Run, tree: &Tree) -> Vec<Section> {
     let Some(root) = tree.root else {
         return Vec::new();
     };
-    let n = run.spans.len();
-    let bounds = RunBounds::of(run);
+    let n = run.spans.len().min(tree.start_ns.len());
 
     // Clip every span to its (clipped) parent, parents first; drop what falls outside.
     let mut start = vec![0i64; n];
     let mut end = vec![0i64; n];
     let mut kept = vec![false; n];
     for &i in &tree.preorder {
-        let s = &run.spans[i as usize];
-        let (mut a, mut b) = (s.start_ns, effective_end(s, &bounds));
+        let (mut a, mut b) = (tree.start_ns[i as usize], tree.end_ns[i as usize]);
         match tree.parent[i as usize] {
             None => kept[i as usize] = true,
             Some(p) if kept[p as usize] => {

@@ -18,14 +18,13 @@
 //!   models without a price are listed in `unpriced_models`. `None` when no call could be priced
 //!   (never a misleading $0).
 
-use super::bounds::{effective_duration, RunBounds};
 use super::cost::PriceTable;
+use super::fasthash::{call_hash, FastMap};
 use super::stats::LatencyStats;
 use super::tree::Tree;
 use super::usage::{span_figures, Pricing, SpanFigures};
-use crate::model::{Run, SpanKind, Status};
+use crate::model::{Run, SpanIdx, SpanKind, Status};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Where the iteration count came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -103,6 +102,9 @@ pub struct RunSummary {
     /// Per-span figures for waste and per-step deltas; not part of the JSON.
     #[serde(skip)]
     pub per_span: SpanFigures,
+    /// Span indices by role, for the anomaly rules; not part of the JSON.
+    #[serde(skip)]
+    pub lists: SpanLists,
 }
 
 impl RunSummary {
@@ -110,6 +112,23 @@ impl RunSummary {
     pub fn cost_usd(&self) -> Option<f64> {
         self.computed_cost_usd.or(self.reported_cost_usd)
     }
+}
+
+/// Span indices by role, each in time order (start, then index): lets the anomaly rules visit
+/// only the spans they concern instead of scanning the whole run again.
+#[derive(Debug, Clone, Default)]
+pub struct SpanLists {
+    pub llm: Vec<SpanIdx>,
+    pub tools: Vec<SpanIdx>,
+    pub iterations: Vec<SpanIdx>,
+    pub errors: Vec<SpanIdx>,
+    /// Aligned with `tools`: an id per distinct tool name (ids index `tool_names`).
+    pub tool_name_ids: Vec<u32>,
+    pub tool_names: Vec<String>,
+    /// Aligned with `tools`: a hash of tool name + raw arguments, to find repeats cheaply.
+    pub tool_call_hashes: Vec<u64>,
+    /// Some span names the attempt it retries (seed 001's `retry_of`).
+    pub has_retry_links: bool,
 }
 
 #[derive(Default)]
@@ -122,104 +141,153 @@ struct Acc {
     cost: Option<f64>,
 }
 
+fn kind_index(k: SpanKind) -> usize {
+    SpanKind::ALL.iter().position(|&x| x == k).unwrap_or(0)
+}
+
 /// Summarizes a run; see the module docs for each definition.
 pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
-    let bounds = RunBounds::of(run);
-    let mut pricing = Pricing::new(prices);
-    let fig = span_figures(run, tree, &mut pricing);
-
+    let bounds = tree.bounds;
+    let n = run.spans.len();
     let mut kind_counts = [0usize; SpanKind::ALL.len()];
-    let (mut errors, mut running) = (0, 0);
-    let mut tools: HashMap<&str, Acc> = HashMap::new();
-    let mut models: HashMap<&str, Acc> = HashMap::new();
+    let mut running = 0;
+    let mut tool_accs: Vec<Acc> = Vec::new();
+    let mut models: FastMap<&str, Acc> = FastMap::default();
     let mut model_lat = Vec::new();
+    let mut lists = SpanLists::default();
+    let mut has_usage = vec![false; n];
+    let mut has_cost = vec![false; n];
+    let mut tool_ids: FastMap<&str, u32> = FastMap::default();
+    // (start, span, tool name id, call hash) per tool call, sorted afterwards.
+    let mut tool_calls_raw: Vec<(i64, SpanIdx, u32, u64)> = Vec::new();
+
+    // The one pass that reads every span.
     for (i, s) in run.spans.iter().enumerate() {
-        let k = SpanKind::ALL.iter().position(|&k| k == s.kind).unwrap_or(0);
-        kind_counts[k] += 1;
-        errors += usize::from(s.status == Status::Error);
+        let idx = i as SpanIdx;
+        kind_counts[kind_index(s.kind)] += 1;
         running += usize::from(s.end_ns.is_none());
+        lists.has_retry_links |= s.retry_of.is_some();
+        has_usage[i] = !s.usage.is_empty();
+        has_cost[i] = s.reported_cost_usd.is_some();
+        if s.status == Status::Error {
+            lists.errors.push(idx);
+        }
         let acc = match s.kind {
-            SpanKind::Tool => tools
-                .entry(s.tool.as_ref().map(|t| t.name.as_str()).unwrap_or(&s.name))
-                .or_default(),
-            SpanKind::Llm => models
-                .entry(s.model.as_deref().unwrap_or(&s.name))
-                .or_default(),
+            SpanKind::Iteration => {
+                lists.iterations.push(idx);
+                continue;
+            }
+            SpanKind::Tool => {
+                let name = s.tool.as_ref().map(|t| t.name.as_str()).unwrap_or(&s.name);
+                let args = s
+                    .tool
+                    .as_ref()
+                    .and_then(|t| t.arguments.as_deref())
+                    .unwrap_or("");
+                let next = tool_ids.len() as u32;
+                let id = *tool_ids.entry(name).or_insert(next);
+                if id == next {
+                    tool_accs.push(Acc::default());
+                }
+                tool_calls_raw.push((s.start_ns, idx, id, call_hash(name, args)));
+                &mut tool_accs[id as usize]
+            }
+            SpanKind::Llm => {
+                lists.llm.push(idx);
+                models
+                    .entry(s.model.as_deref().unwrap_or(&s.name))
+                    .or_default()
+            }
             _ => continue,
         };
         acc.calls += 1;
         acc.errors += usize::from(s.status == Status::Error);
         acc.successes += usize::from(s.status != Status::Error && s.end_ns.is_some());
         if s.end_ns.is_some() {
-            let d = effective_duration(s, &bounds);
+            let d = tree.duration_ns(idx);
             acc.lat.push(d);
             if s.kind == SpanKind::Llm {
                 model_lat.push(d);
             }
         }
-        if s.kind == SpanKind::Llm {
+    }
+
+    // Tokens and cost: only the spans whose usage or reported cost counts are read again.
+    let mut pricing = Pricing::new(prices);
+    let fig = span_figures(run, tree, &has_usage, &has_cost, &mut pricing);
+    let mut tokens = TokenTotals::default();
+    let mut reported: Option<f64> = None;
+    let mut computed: Option<f64> = None;
+    let mut unpriced: Vec<String> = Vec::new();
+    let mut calls_with_usage = 0;
+    for i in 0..n {
+        if fig.reported_counted[i] {
+            *reported.get_or_insert(0.0) += run.spans[i].reported_cost_usd.unwrap_or(0.0);
+        }
+        if !fig.usage_counted[i] {
+            continue;
+        }
+        let s = &run.spans[i];
+        calls_with_usage += 1;
+        let u = &s.usage;
+        tokens.input += u.input.unwrap_or(0);
+        tokens.output += u.output.unwrap_or(0);
+        tokens.cache_read += u.cache_read.unwrap_or(0);
+        tokens.cache_write += u.cache_write.unwrap_or(0);
+        tokens.reasoning += u.reasoning.unwrap_or(0);
+        tokens.total += fig.tokens[i];
+        match fig.computed_usd[i] {
+            Some(c) => *computed.get_or_insert(0.0) += c,
+            None if u.input.is_some() || u.output.is_some() => {
+                let name = s.model.as_deref().unwrap_or("(no model)");
+                if !unpriced.iter().any(|m| m == name) {
+                    unpriced.push(name.to_string());
+                }
+            }
+            None => {}
+        }
+        // A model's tokens: its calls, and usage counted on other spans that name it (an
+        // agent aggregate whose children report nothing).
+        let key = match (s.kind, s.model.as_deref()) {
+            (SpanKind::Llm, m) => Some(m.unwrap_or(&s.name)),
+            (_, Some(m)) => Some(m),
+            _ => None,
+        };
+        if let Some(k) = key {
+            let acc = models.entry(k).or_default();
             acc.tokens += fig.tokens[i];
             if let Some(c) = fig.computed_usd[i] {
                 *acc.cost.get_or_insert(0.0) += c;
             }
         }
     }
-    // Usage counted on non-llm spans (a tool that called a model, an agent aggregate with no
-    // children reporting) still belongs to its model's tokens.
-    for (i, s) in run.spans.iter().enumerate() {
-        if s.kind != SpanKind::Llm && fig.usage_counted[i] {
-            if let Some(m) = s.model.as_deref() {
-                let acc = models.entry(m).or_default();
-                acc.tokens += fig.tokens[i];
-                if let Some(c) = fig.computed_usd[i] {
-                    *acc.cost.get_or_insert(0.0) += c;
-                }
-            }
-        }
-    }
-
-    let mut tokens = TokenTotals::default();
-    let mut reported: Option<f64> = None;
-    let mut computed: Option<f64> = None;
-    let mut unpriced: Vec<String> = Vec::new();
-    let mut calls_with_usage = 0;
-    for (i, s) in run.spans.iter().enumerate() {
-        if fig.usage_counted[i] {
-            calls_with_usage += 1;
-            let u = &s.usage;
-            tokens.input += u.input.unwrap_or(0);
-            tokens.output += u.output.unwrap_or(0);
-            tokens.cache_read += u.cache_read.unwrap_or(0);
-            tokens.cache_write += u.cache_write.unwrap_or(0);
-            tokens.reasoning += u.reasoning.unwrap_or(0);
-            tokens.total += fig.tokens[i];
-            match fig.computed_usd[i] {
-                Some(c) => *computed.get_or_insert(0.0) += c,
-                None if u.input.is_some() || u.output.is_some() => {
-                    let name = s.model.clone().unwrap_or_else(|| "(no model)".to_string());
-                    if !unpriced.contains(&name) {
-                        unpriced.push(name);
-                    }
-                }
-                None => {}
-            }
-        }
-        if fig.reported_counted[i] {
-            *reported.get_or_insert(0.0) += s.reported_cost_usd.unwrap_or(0.0);
-        }
-    }
     unpriced.sort();
     let reported = reported.or(run.reported_cost_usd);
+    let starts = &tree.start_ns;
+    for list in [&mut lists.llm, &mut lists.iterations, &mut lists.errors] {
+        // Stable: equal starts keep index order.
+        list.sort_by_key(|&i| starts[i as usize]);
+    }
+    tool_calls_raw.sort_by_key(|&(st, i, _, _)| (st, i));
+    lists.tools = tool_calls_raw.iter().map(|t| t.1).collect();
+    lists.tool_name_ids = tool_calls_raw.iter().map(|t| t.2).collect();
+    lists.tool_call_hashes = tool_calls_raw.iter().map(|t| t.3).collect();
+    let mut names: Vec<(u32, &str)> = tool_ids.iter().map(|(k, v)| (*v, *k)).collect();
+    names.sort_unstable();
+    lists.tool_names = names.iter().map(|(_, k)| k.to_string()).collect();
+    let tools: FastMap<&str, Acc> = names.iter().map(|(_, k)| *k).zip(tool_accs).collect();
 
-    let (iterations, iterations_from) = match kind_counts[7] {
-        0 => (kind_counts[1], IterationSource::ModelCalls),
+    let errors = lists.errors.len();
+    let llm_calls = kind_counts[kind_index(SpanKind::Llm)];
+    let (iterations, iterations_from) = match kind_counts[kind_index(SpanKind::Iteration)] {
+        0 => (llm_calls, IterationSource::ModelCalls),
         n => (n, IterationSource::IterationSpans),
     };
-    let tool_calls = kind_counts[2];
+    let tool_calls = kind_counts[kind_index(SpanKind::Tool)];
     let tool_ok: usize = tools.values().map(|a| a.successes).sum();
     RunSummary {
-        spans: run.spans.len(),
-        llm_calls: kind_counts[1],
+        spans: n,
+        llm_calls,
         tool_calls,
         error_spans: errors,
         running_spans: running,
@@ -245,10 +313,11 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
         cost_difference_usd: computed.zip(reported).map(|(c, r)| c - r),
         unpriced_models: unpriced,
         per_span: fig,
+        lists,
     }
 }
 
-fn finish(map: HashMap<&str, Acc>) -> Vec<CallStats> {
+fn finish(map: FastMap<&str, Acc>) -> Vec<CallStats> {
     let mut v: Vec<CallStats> = map
         .into_iter()
         .map(|(name, mut a)| CallStats {

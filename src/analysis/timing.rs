@@ -1,7 +1,6 @@
 //! Self time: how long a span spent on its own, not waiting on its children. This is what points
 //! at the step that is slow by itself rather than one that merely contains slow steps.
 
-use super::bounds::{effective_end, RunBounds};
 use super::tree::Tree;
 use crate::model::Run;
 
@@ -9,18 +8,17 @@ use crate::model::Run;
 /// Overlapping (parallel) children are counted once. Running spans end at the run's end.
 /// O(n) after the tree's sort, since children come in start order.
 pub fn self_times(run: &Run, tree: &Tree) -> Vec<i64> {
-    let bounds = RunBounds::of(run);
-    let spans = &run.spans;
-    let mut out = Vec::with_capacity(spans.len());
-    for (i, s) in spans.iter().enumerate() {
-        let (start, end) = (s.start_ns, effective_end(s, &bounds));
+    let n = run.spans.len().min(tree.start_ns.len());
+    let (starts, ends) = (&tree.start_ns, &tree.end_ns);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let (start, end) = (starts[i], ends[i]);
         let mut covered = 0i64;
         // Children are sorted by start, so one sweep merges their intervals.
         let mut cur: Option<(i64, i64)> = None;
         for &c in tree.children(i as u32) {
-            let cs = &spans[c as usize];
-            let a = cs.start_ns.max(start);
-            let b = effective_end(cs, &bounds).min(end);
+            let a = starts[c as usize].max(start);
+            let b = ends[c as usize].min(end);
             if b <= a {
                 continue;
             }

@@ -4,6 +4,7 @@
 //! Built in O(n log n) (one sort of each sibling list) with explicit stacks, so a run with a
 //! 100 000-deep chain of spans does not overflow the stack.
 
+use super::bounds::RunBounds;
 use crate::model::{flags, Run, SpanIdx};
 use serde::Serialize;
 
@@ -26,6 +27,14 @@ pub struct Tree {
     /// Spans hung under the root by this repair: flagged ORPHAN by the loader, a second
     /// parentless span, or a span on a parent cycle that no root reaches. In index order.
     pub orphans: Vec<SpanIdx>,
+    /// The run's extent (see [`RunBounds`]).
+    pub bounds: RunBounds,
+    /// Per span: start, and effective end (a running span ends at the run's end), kept here
+    /// so the timing passes read two compact arrays instead of every span.
+    #[serde(skip)]
+    pub start_ns: Vec<i64>,
+    #[serde(skip)]
+    pub end_ns: Vec<i64>,
 }
 
 impl Tree {
@@ -35,34 +44,52 @@ impl Tree {
         if n == 0 {
             return Tree {
                 child_offsets: vec![0],
+                bounds: RunBounds::of(run),
                 ..Tree::default()
             };
         }
         let spans = &run.spans;
-        // Raw parent links, dropping ones that point outside the run or at the span itself.
-        let raw: Vec<Option<SpanIdx>> = spans
-            .iter()
-            .enumerate()
-            .map(|(i, s)| s.parent.filter(|&p| (p as usize) < n && p as usize != i))
-            .collect();
-        let is_orphan_flag = |i: usize| spans[i].has_flag(flags::ORPHAN);
+        // One pass over the spans into compact arrays; everything after reads only these.
+        let mut raw: Vec<Option<SpanIdx>> = Vec::with_capacity(n);
+        let mut start_ns: Vec<i64> = Vec::with_capacity(n);
+        let mut end_ns: Vec<i64> = Vec::with_capacity(n);
+        let mut flagged = vec![false; n];
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        for (i, s) in spans.iter().enumerate() {
+            // Links that point outside the run or at the span itself are dropped.
+            raw.push(s.parent.filter(|&p| (p as usize) < n && p as usize != i));
+            start_ns.push(s.start_ns);
+            end_ns.push(s.end_ns.unwrap_or(i64::MIN));
+            lo = lo.min(s.start_ns);
+            hi = hi.max(s.end_ns.unwrap_or(s.start_ns)).max(s.start_ns);
+            flagged[i] = s.has_flag(flags::ORPHAN);
+        }
+        // Same rule as `RunBounds::of`, from the figures just gathered.
+        let bounds = RunBounds::from_extent(run, lo, hi);
+        for (e, &st) in end_ns.iter_mut().zip(&start_ns) {
+            if *e == i64::MIN {
+                *e = bounds.end_ns;
+            }
+            *e = (*e).max(st);
+        }
+        let is_orphan_flag = |i: usize| flagged[i];
 
         // The root: earliest parentless, non-orphan span; failing that, the earliest span.
         let earliest =
-            |cands: &mut dyn Iterator<Item = usize>| cands.min_by_key(|&i| (spans[i].start_ns, i));
+            |cands: &mut dyn Iterator<Item = usize>| cands.min_by_key(|&i| (start_ns[i], i));
         let root = earliest(&mut (0..n).filter(|&i| raw[i].is_none() && !is_orphan_flag(i)))
             .or_else(|| earliest(&mut (0..n).filter(|&i| raw[i].is_none())))
             .or_else(|| earliest(&mut (0..n)))
             .unwrap_or(0);
 
         let mut orphan_mark = vec![false; n];
-        let mut parent: Vec<Option<SpanIdx>> = raw.clone();
+        let mut parent: Vec<Option<SpanIdx>> = raw;
         parent[root] = None;
         for i in 0..n {
             if i == root {
                 continue;
             }
-            if raw[i].is_none() {
+            if parent[i].is_none() {
                 parent[i] = Some(root as SpanIdx);
                 orphan_mark[i] = true;
             } else if is_orphan_flag(i) {
@@ -73,7 +100,7 @@ impl Tree {
         // Walk from the root; spans never reached sit on a parent cycle: cut the link of the
         // first unreached one (by index), hang it under the root, walk again from it.
         let mut reached = vec![false; n];
-        let (mut off, mut ids) = csr(&parent, spans, n);
+        let (mut off, mut ids) = csr(&parent, &start_ns, n);
         mark_reachable(root, &off, &ids, &mut reached);
         let mut cut_any = false;
         for i in 0..n {
@@ -87,7 +114,7 @@ impl Tree {
             }
         }
         if cut_any {
-            let (o2, i2) = csr(&parent, spans, n);
+            let (o2, i2) = csr(&parent, &start_ns, n);
             off = o2;
             ids = i2;
         }
@@ -106,6 +133,9 @@ impl Tree {
         }
 
         Tree {
+            bounds,
+            start_ns,
+            end_ns,
             root: Some(root as SpanIdx),
             roots: vec![root as SpanIdx],
             parent,
@@ -129,6 +159,12 @@ impl Tree {
         }
     }
 
+    /// Effective duration of a span in ns (running spans end at the run's end).
+    pub fn duration_ns(&self, span: SpanIdx) -> i64 {
+        let i = span as usize;
+        self.end_ns[i] - self.start_ns[i]
+    }
+
     pub fn len(&self) -> usize {
         self.parent.len()
     }
@@ -139,11 +175,7 @@ impl Tree {
 }
 
 /// Children lists in CSR form, each sorted by (start, index).
-fn csr(
-    parent: &[Option<SpanIdx>],
-    spans: &[crate::model::Span],
-    n: usize,
-) -> (Vec<u32>, Vec<SpanIdx>) {
+fn csr(parent: &[Option<SpanIdx>], start_ns: &[i64], n: usize) -> (Vec<u32>, Vec<SpanIdx>) {
     let mut off = vec![0u32; n + 1];
     for p in parent.iter().flatten() {
         off[*p as usize + 1] += 1;
@@ -163,7 +195,7 @@ fn csr(
     for i in 0..n {
         let seg = &mut ids[off[i] as usize..off[i + 1] as usize];
         if seg.len() > 1 {
-            seg.sort_unstable_by_key(|&c| (spans[c as usize].start_ns, c));
+            seg.sort_unstable_by_key(|&c| (start_ns[c as usize], c));
         }
     }
     (off, ids)

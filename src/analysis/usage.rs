@@ -6,9 +6,9 @@
 //! reported cost.
 
 use super::cost::{PriceTable, TokenCounts};
+use super::fasthash::FastMap;
 use super::tree::Tree;
 use crate::model::{Run, Span, Usage};
-use std::collections::HashMap;
 
 /// Per-span figures after the no-double-count rule.
 #[derive(Debug, Clone, Default)]
@@ -53,14 +53,14 @@ fn priceable(u: &Usage) -> bool {
 /// Result of pricing: per-model price lookups cached by model name.
 pub struct Pricing<'a> {
     table: &'a PriceTable,
-    cache: HashMap<&'a str, Option<crate::analysis::cost::Price>>,
+    cache: FastMap<&'a str, Option<crate::analysis::cost::Price>>,
 }
 
 impl<'a> Pricing<'a> {
     pub fn new(table: &'a PriceTable) -> Self {
         Pricing {
             table,
-            cache: HashMap::new(),
+            cache: FastMap::default(),
         }
     }
 
@@ -73,47 +73,52 @@ impl<'a> Pricing<'a> {
     }
 }
 
-/// Computes which spans count, bottom-up over the tree's pre-order (reversed).
-pub fn span_figures<'a>(run: &'a Run, tree: &Tree, pricing: &mut Pricing<'a>) -> SpanFigures {
+/// Which spans count: those that carry the figure (`has`) while none of their descendants do.
+/// Bottom-up over the tree's pre-order, reading only flags and parents.
+pub fn counted(tree: &Tree, has: &[bool]) -> Vec<bool> {
+    let n = has.len();
+    let mut below = vec![false; n];
+    let mut out = vec![false; n];
+    for &i in tree.preorder.iter().rev() {
+        let i = i as usize;
+        out[i] = has[i] && !below[i];
+        if let Some(p) = tree.parent[i] {
+            below[p as usize] |= below[i] || has[i];
+        }
+    }
+    out
+}
+
+/// Fills the per-span figures for the spans whose usage or reported cost counts.
+pub fn span_figures<'a>(
+    run: &'a Run,
+    tree: &Tree,
+    has_usage: &[bool],
+    has_cost: &[bool],
+    pricing: &mut Pricing<'a>,
+) -> SpanFigures {
     let n = run.spans.len();
     let spans: &'a [Span] = &run.spans;
-    let mut below_usage = vec![false; n];
-    let mut below_cost = vec![false; n];
     let mut f = SpanFigures {
-        usage_counted: vec![false; n],
-        reported_counted: vec![false; n],
+        usage_counted: counted(tree, has_usage),
+        reported_counted: counted(tree, has_cost),
         tokens: vec![0; n],
         cost_usd: vec![0.0; n],
         computed_usd: vec![None; n],
     };
-    for &i in tree.preorder.iter().rev() {
-        let i = i as usize;
-        let s = &spans[i];
-        let has_usage = !s.usage.is_empty();
-        let has_cost = s.reported_cost_usd.is_some();
-        if has_usage && !below_usage[i] {
-            f.usage_counted[i] = true;
+    for (i, s) in spans.iter().enumerate() {
+        if f.usage_counted[i] {
             f.tokens[i] = usage_total(&s.usage);
             if priceable(&s.usage) {
-                if let Some(model) = s.model.as_deref() {
-                    if let Some(p) = pricing.price(model) {
-                        let c = PriceTable::cost(&p, &token_counts(&s.usage));
-                        f.computed_usd[i] = Some(c);
-                        f.cost_usd[i] = c;
-                    }
+                if let Some(p) = s.model.as_deref().and_then(|m| pricing.price(m)) {
+                    let c = PriceTable::cost(&p, &token_counts(&s.usage));
+                    f.computed_usd[i] = Some(c);
+                    f.cost_usd[i] = c;
                 }
             }
         }
-        if has_cost && !below_cost[i] {
-            f.reported_counted[i] = true;
-            if f.computed_usd[i].is_none() {
-                f.cost_usd[i] = s.reported_cost_usd.unwrap_or(0.0);
-            }
-        }
-        if let Some(p) = tree.parent[i] {
-            let p = p as usize;
-            below_usage[p] |= below_usage[i] || has_usage;
-            below_cost[p] |= below_cost[i] || has_cost;
+        if f.reported_counted[i] && f.computed_usd[i].is_none() {
+            f.cost_usd[i] = s.reported_cost_usd.unwrap_or(0.0);
         }
     }
     f

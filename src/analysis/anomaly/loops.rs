@@ -2,25 +2,11 @@
 //! the weaker pattern of a few tools cycling (seed 000's sliding window).
 
 use super::{fmt_duration, fmt_usd, times, Anomaly, AnomalyKind, Thresholds, Waste};
-use crate::analysis::bounds::{effective_end, RunBounds};
+use crate::analysis::fasthash::FastMap;
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
-use crate::model::{Run, Span, SpanIdx, SpanKind};
+use crate::model::{Run, Span, SpanIdx};
 use std::borrow::Cow;
-use std::collections::HashMap;
-
-/// Tool-call spans in time order (start, then tree order).
-pub fn calls_in_order(run: &Run, tree: &Tree) -> Vec<SpanIdx> {
-    let mut v: Vec<SpanIdx> = tree
-        .preorder
-        .iter()
-        .copied()
-        .filter(|&i| run.spans[i as usize].kind == SpanKind::Tool)
-        .collect();
-    // Stable: equal starts keep tree order.
-    v.sort_by_key(|&i| run.spans[i as usize].start_ns);
-    v
-}
 
 /// The tool's name as users know it.
 pub fn tool_name(s: &Span) -> &str {
@@ -52,7 +38,7 @@ pub struct SpentIndex {
 }
 
 impl SpentIndex {
-    pub fn new(run: &Run, summary: &RunSummary) -> SpentIndex {
+    pub fn new(run: &Run, tree: &Tree, summary: &RunSummary) -> SpentIndex {
         let f = &summary.per_span;
         let mut idx: Vec<usize> = (0..run.spans.len())
             .filter(|&i| {
@@ -60,7 +46,7 @@ impl SpentIndex {
                     || f.cost_usd.get(i).copied().unwrap_or(0.0) != 0.0
             })
             .collect();
-        idx.sort_by_key(|&i| run.spans[i].start_ns);
+        idx.sort_by_key(|&i| tree.start_ns[i]);
         let mut tokens = vec![0u64];
         let mut cost = vec![0f64];
         for &i in &idx {
@@ -68,7 +54,7 @@ impl SpentIndex {
             cost.push(cost.last().copied().unwrap_or(0.0) + f.cost_usd[i]);
         }
         SpentIndex {
-            starts: idx.iter().map(|&i| run.spans[i].start_ns).collect(),
+            starts: idx.iter().map(|&i| tree.start_ns[i]).collect(),
             tokens,
             cost,
         }
@@ -85,17 +71,16 @@ impl SpentIndex {
     }
 }
 
-fn waste_after_first(run: &Run, spent: &SpentIndex, ids: &[SpanIdx], b: &RunBounds) -> Waste {
-    let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
+fn waste_after_first(tree: &Tree, spent: &SpentIndex, ids: &[SpanIdx]) -> Waste {
+    let Some(&first) = ids.first() else {
         return Waste::default();
     };
-    let from = effective_end(&run.spans[first as usize], b);
+    let from = tree.end_ns[first as usize];
     let to = ids
         .iter()
-        .map(|&i| effective_end(&run.spans[i as usize], b))
+        .map(|&i| tree.end_ns[i as usize])
         .max()
-        .unwrap_or(from)
-        .max(effective_end(&run.spans[last as usize], b));
+        .unwrap_or(from);
     let (tokens, cost_usd) = spent.between(from, to);
     Waste {
         time_ns: (to - from).max(0),
@@ -115,32 +100,48 @@ fn short(s: &str, max: usize) -> String {
 /// Seed 002: the same tool with the same arguments called `loop_min_calls` times or more.
 pub fn repeated_calls(
     run: &Run,
+    tree: &Tree,
     calls: &[SpanIdx],
     summary: &RunSummary,
     t: &Thresholds,
 ) -> Vec<Anomaly> {
-    let mut groups: HashMap<(&str, Cow<str>), Vec<SpanIdx>> = HashMap::new();
-    for &i in calls {
-        let s = &run.spans[i as usize];
+    // Group by the hash of name + raw arguments first (computed in the summary pass), then
+    // merge raw groups whose arguments normalize alike: each distinct argument text is parsed
+    // once, not once per call.
+    let hashes = &summary.lists.tool_call_hashes;
+    let mut raw: FastMap<u64, Vec<SpanIdx>> = FastMap::default();
+    for (k, &i) in calls.iter().enumerate() {
+        raw.entry(hashes.get(k).copied().unwrap_or(0))
+            .or_default()
+            .push(i);
+    }
+    // (A 64-bit hash collision between two different calls is ignored: about one chance in
+    // 10^7 for a million distinct calls.)
+    let mut groups: FastMap<(&str, Cow<str>), Vec<SpanIdx>> = FastMap::default();
+    for (_, ids) in raw {
+        let s = &run.spans[ids[0] as usize];
         groups
             .entry((tool_name(s), normalized_args(s)))
             .or_default()
-            .push(i);
+            .extend(ids);
     }
     let mut found: Vec<_> = groups
         .into_iter()
         .filter(|(_, v)| v.len() >= t.loop_min_calls.max(2))
+        .map(|(k, mut v)| {
+            v.sort_by_key(|&i| (run.spans[i as usize].start_ns, i));
+            (k, v)
+        })
         .collect();
     if found.is_empty() {
         return Vec::new();
     }
     found.sort_by_key(|(_, v)| v[0]);
-    let bounds = RunBounds::of(run);
-    let spent = SpentIndex::new(run, summary);
+    let spent = SpentIndex::new(run, tree, summary);
     found
         .into_iter()
         .map(|((name, args), ids)| {
-            let cost = waste_after_first(run, &spent, &ids, &bounds);
+            let cost = waste_after_first(tree, &spent, &ids);
             let args_text = if args.is_empty() {
                 "no arguments".to_string()
             } else {
@@ -177,29 +178,32 @@ pub fn repeated_calls(
 
 /// Seed 000: `possible_loop_window` consecutive tool calls using at most
 /// `possible_loop_max_distinct` distinct tools. Overlapping windows merge into one stretch.
-pub fn possible_loops(run: &Run, calls: &[SpanIdx], t: &Thresholds) -> Vec<Anomaly> {
+pub fn possible_loops(
+    tree: &Tree,
+    summary: &RunSummary,
+    calls: &[SpanIdx],
+    t: &Thresholds,
+) -> Vec<Anomaly> {
     let w = t.possible_loop_window.max(2);
-    if calls.len() < w {
+    let ids_of = &summary.lists.tool_name_ids;
+    let names_of = &summary.lists.tool_names;
+    if calls.len() < w || ids_of.len() != calls.len() {
         return Vec::new();
     }
-    let names: Vec<&str> = calls
-        .iter()
-        .map(|&i| tool_name(&run.spans[i as usize]))
-        .collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    // Sliding window over interned tool-name ids: no hashing, no span reads.
+    let mut counts = vec![0u32; names_of.len()];
+    let mut distinct = 0usize;
     let mut stretches: Vec<(usize, usize)> = Vec::new(); // inclusive call positions
-    for j in 0..names.len() {
-        *counts.entry(names[j]).or_default() += 1;
+    for j in 0..calls.len() {
+        let id = ids_of[j] as usize;
+        counts[id] += 1;
+        distinct += usize::from(counts[id] == 1);
         if j >= w {
-            let out = names[j - w];
-            if let Some(c) = counts.get_mut(out) {
-                *c -= 1;
-                if *c == 0 {
-                    counts.remove(out);
-                }
-            }
+            let out = ids_of[j - w] as usize;
+            counts[out] -= 1;
+            distinct -= usize::from(counts[out] == 0);
         }
-        if j + 1 >= w && counts.len() <= t.possible_loop_max_distinct {
+        if j + 1 >= w && distinct <= t.possible_loop_max_distinct {
             let start = j + 1 - w;
             match stretches.last_mut() {
                 Some(last) if start <= last.1 + 1 => last.1 = j,
@@ -207,7 +211,10 @@ pub fn possible_loops(run: &Run, calls: &[SpanIdx], t: &Thresholds) -> Vec<Anoma
             }
         }
     }
-    let bounds = RunBounds::of(run);
+    let names: Vec<&str> = ids_of
+        .iter()
+        .map(|&id| names_of.get(id as usize).map(String::as_str).unwrap_or(""))
+        .collect();
     stretches
         .into_iter()
         .map(|(a, b)| {
@@ -216,10 +223,10 @@ pub fn possible_loops(run: &Run, calls: &[SpanIdx], t: &Thresholds) -> Vec<Anoma
             distinct.sort_unstable();
             distinct.dedup();
             let tools = distinct.join(" and ");
-            let first_end = effective_end(&run.spans[ids[0] as usize], &bounds);
+            let first_end = tree.end_ns[ids[0] as usize];
             let last_end = ids
                 .iter()
-                .map(|&i| effective_end(&run.spans[i as usize], &bounds))
+                .map(|&i| tree.end_ns[i as usize])
                 .max()
                 .unwrap_or(first_end);
             let pattern: Vec<&str> = names[a..=b].iter().take(12).copied().collect();

@@ -136,12 +136,12 @@ impl Default for Thresholds {
 
 /// Finds every anomaly in a run, ordered by kind then by first span.
 pub fn detect(run: &Run, tree: &Tree, summary: &RunSummary, t: &Thresholds) -> Vec<Anomaly> {
-    let calls = loops::calls_in_order(run, tree);
+    let calls = &summary.lists.tools;
     let mut out = Vec::new();
-    out.extend(loops::repeated_calls(run, &calls, summary, t));
-    out.extend(loops::possible_loops(run, &calls, t));
+    out.extend(loops::repeated_calls(run, tree, calls, summary, t));
+    out.extend(loops::possible_loops(tree, summary, calls, t));
     out.extend(retry::retries(run, tree, summary));
-    out.extend(rules::threshold_rules(run, summary, t));
+    out.extend(rules::threshold_rules(run, tree, summary, t));
     out.extend(rules::error_cascades(run, tree, summary));
     out.sort_by(|a, b| {
         a.kind

@@ -4,7 +4,6 @@
 
 use super::loops::{normalized_args, tool_name};
 use super::{fmt_duration, times, Anomaly, AnomalyKind, Waste};
-use crate::analysis::bounds::{effective_duration, RunBounds};
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
@@ -28,7 +27,7 @@ fn why(s: &Span) -> Option<String> {
         .or_else(|| s.error_message.clone())
 }
 
-fn anomaly(run: &Run, chain: Vec<SpanIdx>, summary: &RunSummary, b: &RunBounds) -> Anomaly {
+fn anomaly(run: &Run, tree: &Tree, chain: Vec<SpanIdx>, summary: &RunSummary) -> Anomaly {
     let spans = &run.spans;
     let first = &spans[chain[0] as usize];
     // Waste: every attempt that failed.
@@ -39,7 +38,7 @@ fn anomaly(run: &Run, chain: Vec<SpanIdx>, summary: &RunSummary, b: &RunBounds) 
         .collect();
     let mut cost = Waste::default();
     for &i in &failed {
-        cost.time_ns += effective_duration(&spans[i as usize], b);
+        cost.time_ns += tree.duration_ns(i);
         cost.tokens += summary
             .per_span
             .tokens
@@ -73,6 +72,7 @@ fn anomaly(run: &Run, chain: Vec<SpanIdx>, summary: &RunSummary, b: &RunBounds) 
     }
     for &i in &chain {
         let s = &spans[i as usize];
+        let took = tree.duration_ns(i);
         evidence.push(format!(
             "attempt {}: {} in {}",
             s.id,
@@ -82,7 +82,7 @@ fn anomaly(run: &Run, chain: Vec<SpanIdx>, summary: &RunSummary, b: &RunBounds) 
                 Status::Unset if s.end_ns.is_none() => "never ended",
                 Status::Unset => "ended",
             },
-            fmt_duration(effective_duration(s, b))
+            fmt_duration(took)
         ));
     }
     Anomaly {
@@ -100,12 +100,11 @@ fn anomaly(run: &Run, chain: Vec<SpanIdx>, summary: &RunSummary, b: &RunBounds) 
 
 pub fn retries(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
     let spans = &run.spans;
-    let b = RunBounds::of(run);
     let mut out = Vec::new();
     let mut in_chain = vec![false; spans.len()];
 
     // Explicit: follow `retry_of` links back to the first attempt.
-    let has_explicit = spans.iter().any(|s| s.retry_of.is_some());
+    let has_explicit = summary.lists.has_retry_links;
     if has_explicit {
         let by_id: HashMap<&str, SpanIdx> = spans
             .iter()
@@ -145,40 +144,56 @@ pub fn retries(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
             for &i in &chain {
                 in_chain[i as usize] = true;
             }
-            out.push(anomaly(run, chain, summary, &b));
+            out.push(anomaly(run, tree, chain, summary));
         }
     }
 
-    // Implicit: siblings in start order; a failed call followed by the same call. Keys are
-    // compared only after a failure, so clean runs cost one status check per call.
-    for &p in &tree.preorder {
-        let mut prev: Option<SpanIdx> = None;
-        let mut chain: Vec<SpanIdx> = Vec::new();
-        for &c in tree.children(p) {
-            let s = &spans[c as usize];
-            if !matches!(s.kind, SpanKind::Tool | SpanKind::Llm) {
+    // Implicit: a failed call followed, among its siblings, by the same call. Starting from
+    // the failed spans only, so a clean run costs nothing here.
+    let is_call = |i: SpanIdx| matches!(spans[i as usize].kind, SpanKind::Tool | SpanKind::Llm);
+    for &f in &summary.lists.errors {
+        if in_chain[f as usize] || !is_call(f) {
+            continue;
+        }
+        // Skip a failure that is itself the retry of an earlier failure (its chain starts there).
+        let Some(p) = tree.parent[f as usize] else {
+            continue;
+        };
+        let kids = tree.children(p);
+        let key = |c: SpanIdx| (tree.start_ns[c as usize], c);
+        let Ok(pos) = kids.binary_search_by_key(&key(f), |&c| key(c)) else {
+            continue;
+        };
+        let prev_call = kids[..pos].iter().rev().copied().find(|&c| is_call(c));
+        if let Some(pc) = prev_call {
+            let ps = &spans[pc as usize];
+            if ps.status == Status::Error
+                && same_call(ps, &spans[f as usize])
+                && !in_chain[pc as usize]
+            {
                 continue;
             }
-            if in_chain[c as usize] {
-                prev = None;
+        }
+        let mut chain = vec![f];
+        let mut cur = f;
+        for &c in &kids[pos + 1..] {
+            if !is_call(c) {
                 continue;
             }
-            let continues = prev.is_some_and(|pi| {
-                let ps = &spans[pi as usize];
-                ps.status == Status::Error && same_call(ps, s)
-            });
-            if continues {
-                if chain.is_empty() {
-                    chain.extend(prev);
-                }
-                chain.push(c);
-            } else if chain.len() > 1 {
-                out.push(anomaly(run, std::mem::take(&mut chain), summary, &b));
+            if in_chain[c as usize]
+                || spans[cur as usize].status != Status::Error
+                || !same_call(&spans[cur as usize], &spans[c as usize])
+            {
+                break;
             }
-            prev = Some(c);
+            chain.push(c);
+            cur = c;
         }
         if chain.len() > 1 {
-            out.push(anomaly(run, chain, summary, &b));
+            for &i in &chain {
+                in_chain[i as usize] = true;
+            }
+            out.push(anomaly(run, tree, chain, summary));
         }
     }
     out

@@ -3,23 +3,22 @@
 
 use super::loops::tool_name;
 use super::{fmt_duration, fmt_usd, Anomaly, AnomalyKind, Thresholds, Waste};
-use crate::analysis::bounds::{effective_duration, RunBounds};
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
 
-fn spans_where(run: &Run, f: impl Fn(&Span) -> bool) -> Vec<SpanIdx> {
-    let mut v: Vec<SpanIdx> = (0..run.spans.len() as SpanIdx)
+/// The members of a (time-ordered) list that pass `f`.
+fn pick(run: &Run, list: &[SpanIdx], f: impl Fn(&Span) -> bool) -> Vec<SpanIdx> {
+    list.iter()
+        .copied()
         .filter(|&i| f(&run.spans[i as usize]))
-        .collect();
-    v.sort_by_key(|&i| (run.spans[i as usize].start_ns, i));
-    v
+        .collect()
 }
 
-fn waste_of(run: &Run, summary: &RunSummary, ids: &[SpanIdx], b: &RunBounds) -> Waste {
+fn waste_of(tree: &Tree, summary: &RunSummary, ids: &[SpanIdx]) -> Waste {
     let mut w = Waste::default();
     for &i in ids {
-        w.time_ns += effective_duration(&run.spans[i as usize], b);
+        w.time_ns += tree.duration_ns(i);
         w.tokens += summary
             .per_span
             .tokens
@@ -40,8 +39,7 @@ fn model_of(s: &Span) -> &str {
     s.model.as_deref().unwrap_or(&s.name)
 }
 
-pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly> {
-    let b = RunBounds::of(run);
+pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly> {
     let mut out = Vec::new();
     let mk = |kind, span_ids, message: String, evidence: Vec<String>, cost| Anomaly {
         kind,
@@ -52,11 +50,10 @@ pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly
     };
 
     if s.iterations >= t.max_iterations && t.max_iterations > 0 {
-        let kind = match s.iterations_from {
-            crate::analysis::summary::IterationSource::IterationSpans => SpanKind::Iteration,
-            crate::analysis::summary::IterationSource::ModelCalls => SpanKind::Llm,
+        let ids = match s.iterations_from {
+            crate::analysis::summary::IterationSource::IterationSpans => s.lists.iterations.clone(),
+            crate::analysis::summary::IterationSource::ModelCalls => s.lists.llm.clone(),
         };
-        let ids = spans_where(run, |x| x.kind == kind);
         let mut ev = vec![format!("limit: {} iterations", t.max_iterations)];
         if let Some(st) = &run.status_text {
             ev.push(format!("run status: {st}"));
@@ -74,7 +71,7 @@ pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly
     }
 
     if s.error_spans > t.max_errors {
-        let ids = spans_where(run, |x| x.status == Status::Error);
+        let ids = s.lists.errors.clone();
         let mut names: Vec<String> = ids
             .iter()
             .map(|&i| {
@@ -86,7 +83,7 @@ pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly
             })
             .collect();
         names.dedup();
-        let cost = waste_of(run, s, &ids, &b);
+        let cost = waste_of(tree, s, &ids);
         out.push(mk(
             AnomalyKind::ManyErrors,
             ids,
@@ -102,7 +99,7 @@ pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly
     for m in &s.models {
         let mean_ms = m.latency.mean_ns / 1e6;
         if m.latency.samples > 0 && mean_ms > t.slow_model_mean_ms {
-            let ids = spans_where(run, |x| x.kind == SpanKind::Llm && model_of(x) == m.name);
+            let ids = pick(run, &s.lists.llm, |x| model_of(x) == m.name);
             out.push(mk(
                 AnomalyKind::SlowModel,
                 ids,
@@ -125,9 +122,7 @@ pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly
     for tool in &s.tools {
         let p95_ms = tool.latency.p95_ns as f64 / 1e6;
         if tool.latency.samples > 0 && p95_ms > t.slow_tool_p95_ms {
-            let ids = spans_where(run, |x| {
-                x.kind == SpanKind::Tool && tool_name(x) == tool.name
-            });
+            let ids = pick(run, &s.lists.tools, |x| tool_name(x) == tool.name);
             out.push(mk(
                 AnomalyKind::SlowTool,
                 ids,
@@ -202,8 +197,8 @@ pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly
     if let Some(ok) = s.tool_success_rate {
         let fail = 1.0 - ok;
         if fail > t.max_tool_failure_rate {
-            let ids = spans_where(run, |x| {
-                x.kind == SpanKind::Tool && (x.status == Status::Error || x.end_ns.is_none())
+            let ids = pick(run, &s.lists.tools, |x| {
+                x.status == Status::Error || x.end_ns.is_none()
             });
             let worst: Vec<String> = s
                 .tools
@@ -218,7 +213,7 @@ pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly
                     )
                 })
                 .collect();
-            let cost = waste_of(run, s, &ids, &b);
+            let cost = waste_of(tree, s, &ids);
             let names: Vec<&str> = s
                 .tools
                 .iter()
@@ -247,9 +242,8 @@ pub fn threshold_rules(run: &Run, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly
 pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
     let spans = &run.spans;
     let failed = |i: SpanIdx| spans[i as usize].status == Status::Error;
-    let b = RunBounds::of(run);
     let mut out = Vec::new();
-    for &i in &tree.preorder {
+    for &i in &summary.lists.errors {
         if !failed(i) || !tree.parent[i as usize].is_some_and(failed) {
             continue;
         }
@@ -283,7 +277,7 @@ pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anoma
             evidence.push(format!("first error: {m}"));
         }
         let cost = Waste {
-            time_ns: effective_duration(root_cause, &b),
+            time_ns: tree.duration_ns(i),
             tokens: summary
                 .per_span
                 .tokens
