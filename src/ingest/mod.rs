@@ -92,8 +92,13 @@ pub fn add_files(ws: &mut Workspace, files: &[InputFile]) {
 pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64) {
     let mut fragments = Vec::with_capacity(files.len());
     for file in files {
-        let hash = read::content_hash(file.bytes);
         let size = file.bytes.len() as u64;
+        // A file too big to open is refused unread; hashing it would only cost time.
+        let hash = if size <= limit {
+            read::content_hash(file.bytes)
+        } else {
+            0
+        };
         if let Some(seen) = ws
             .files
             .iter()
