@@ -76,6 +76,15 @@ fn genai_test_trace_figures() {
         .collect();
     assert_eq!(roots, vec!["POST /api/graphql"]);
     assert_eq!(run.agent_id.as_deref(), Some("triage-agent"));
+    // The root's process (p1) names the run's service; all ten services are listed:
+    // `python3 -c "import json;d=json.load(open('jaeger/genai-test-trace.json'));print(d['processes']['p1']['serviceName'],len({p['serviceName'] for p in d['processes'].values()}))"`
+    // → `api-edge 10`
+    assert_eq!(
+        find_attr(&run.attributes, "service.name"),
+        Some(&AttrValue::Str("api-edge".into()))
+    );
+    let services = find_attr(&run.attributes, "jaeger.services");
+    assert!(matches!(services, Some(AttrValue::Array(s)) if s.len() == 10));
 }
 
 /// `python3 -c "import json;d=json.load(open('jaeger/genai-test-trace.json'));s=[s for s in d['spans'] if s['spanID']=='0000000000000007'][0];print(s['startTime'],s['duration'],{x['key']:x['value'] for x in s['tags']})"`
@@ -181,6 +190,10 @@ fn data_wrapper_merges_by_trace_id() {
         Some(&AttrValue::Str("h1".into()))
     );
     assert_eq!(run.files, vec![3]);
+    assert_eq!(
+        find_attr(&run.attributes, "host"),
+        Some(&AttrValue::Str("h1".into()))
+    );
 }
 
 /// FOLLOWS_FROM is a link, and the parent only when there is no CHILD_OF.

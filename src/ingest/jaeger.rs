@@ -325,7 +325,8 @@ fn add_process(span: &mut Span, s: &Map<String, Value>, processes: &HashMap<&str
     }
 }
 
-/// Names the run after its root span and its agent after the first agent span.
+/// Names the run after its root span (whose process also describes the run) and its agent
+/// after the first agent span.
 fn finish_run(run: &mut Run) {
     let ids: std::collections::HashSet<&str> = run.spans.iter().map(|s| s.id.as_str()).collect();
     let root = run
@@ -335,6 +336,19 @@ fn finish_run(run: &mut Run) {
         .min_by_key(|s| (s.parent_id.is_some(), s.start_ns));
     if let Some(root) = root {
         run.name = root.name.clone();
+        // The root's process describes the run, as an OTLP resource does.
+        let process = root.attrs.iter().filter_map(|a| match a.key.as_str() {
+            "service.name" => Some(a.clone()),
+            k => k
+                .strip_prefix("process.")
+                .map(|k| Attr::new(k, a.value.clone())),
+        });
+        let process: Vec<Attr> = process.collect();
+        for a in process {
+            if !run.attributes.iter().any(|r| r.key == a.key) {
+                run.attributes.push(a);
+            }
+        }
     }
     run.agent_id = run
         .spans
