@@ -1,0 +1,166 @@
+//! `cargo bench --bench analysis`: times `analyze_run` on generated agent-shaped runs of 100 000
+//! and 1 000 000 spans (median of 5) and prints the cost per span, which stays flat when the
+//! analysis grows linearly. Plain `main`, std only: no benchmark framework needed for this.
+
+use spoor::analysis::{analyze_run, AnalysisConfig};
+use spoor::model::{Run, Span, SpanKind, Status, ToolCall, Usage};
+use std::time::Instant;
+
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const TOOLS: [&str; 6] = [
+    "search_docs",
+    "read_file",
+    "run_tests",
+    "fetch_url",
+    "sql_query",
+    "write_file",
+];
+const MODELS: [&str; 3] = [
+    "gpt-4o-mini",
+    "claude-sonnet-4-5-20250929",
+    "gemini-2.5-flash",
+];
+
+/// An agent run: root → iterations → (model call, then 0–3 tool calls, some with nested
+/// retrieval), with failures, retries and repeated calls sprinkled in.
+fn agent_run(target: usize, seed: u64) -> Run {
+    let mut rng = XorShift(seed | 1);
+    let mut spans: Vec<Span> = Vec::with_capacity(target + 8);
+    let ms = 1_000_000i64;
+    spans.push(Span {
+        id: "0".into(),
+        name: "agent".into(),
+        kind: SpanKind::Agent,
+        start_ns: 0,
+        ..Span::default()
+    });
+    let mut t = 0i64;
+    let mut iter = 0usize;
+    while spans.len() < target {
+        iter += 1;
+        let it_idx = spans.len() as u32;
+        let it_start = t;
+        spans.push(Span {
+            id: spans.len().to_string(),
+            parent: Some(0),
+            name: format!("iteration {iter}"),
+            kind: SpanKind::Iteration,
+            start_ns: t,
+            ..Span::default()
+        });
+        let d = (200 + rng.below(3000) as i64) * ms;
+        let model = MODELS[rng.below(3) as usize];
+        spans.push(Span {
+            id: spans.len().to_string(),
+            parent: Some(it_idx),
+            name: "chat".into(),
+            kind: SpanKind::Llm,
+            start_ns: t,
+            end_ns: Some(t + d),
+            model: Some(model.into()),
+            usage: Usage {
+                input: Some(500 + rng.below(4000)),
+                output: Some(20 + rng.below(400)),
+                cache_read: Some(rng.below(300)),
+                ..Usage::default()
+            },
+            status: Status::Ok,
+            ..Span::default()
+        });
+        t += d;
+        for _ in 0..rng.below(4) {
+            let tool = TOOLS[rng.below(TOOLS.len() as u64) as usize];
+            let td = (5 + rng.below(800) as i64) * ms;
+            let idx = spans.len() as u32;
+            let failed = rng.below(20) == 0;
+            spans.push(Span {
+                id: spans.len().to_string(),
+                parent: Some(it_idx),
+                name: format!("tool {tool}"),
+                kind: SpanKind::Tool,
+                start_ns: t,
+                end_ns: Some(t + td),
+                status: if failed { Status::Error } else { Status::Ok },
+                tool: Some(ToolCall {
+                    name: tool.into(),
+                    arguments: Some(format!(
+                        "{{\"q\": \"term {}\", \"limit\": 10}}",
+                        rng.below(50)
+                    )),
+                    ..ToolCall::default()
+                }),
+                ..Span::default()
+            });
+            if rng.below(3) == 0 {
+                spans.push(Span {
+                    id: spans.len().to_string(),
+                    parent: Some(idx),
+                    name: "retrieve".into(),
+                    kind: SpanKind::Retrieval,
+                    start_ns: t + ms,
+                    end_ns: Some(t + td - ms),
+                    ..Span::default()
+                });
+            }
+            t += td;
+        }
+        spans[it_idx as usize].end_ns = Some(t);
+        let _ = it_start;
+    }
+    spans[0].end_ns = Some(t);
+    Run {
+        id: format!("bench-{target}"),
+        name: "bench".into(),
+        spans,
+        ..Run::default()
+    }
+}
+
+fn main() {
+    let cfg = AnalysisConfig::default();
+    let mut per_span = Vec::new();
+    for &n in &[100_000usize, 1_000_000] {
+        let run = agent_run(n, 0x9e37_79b9_7f4a_7c15);
+        let mut times = Vec::new();
+        let mut anomalies = 0;
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            let a = analyze_run(&run, &cfg);
+            times.push(t0.elapsed().as_secs_f64());
+            anomalies = a.anomalies.len();
+            std::hint::black_box(&a);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let med = times[2];
+        let ns_per_span = med * 1e9 / run.spans.len() as f64;
+        per_span.push(ns_per_span);
+        println!(
+            "analyze_run {:>9} spans: median {:>8.1} ms of 5 (min {:.1} ms, max {:.1} ms), {:.0} ns/span, {} anomalies",
+            run.spans.len(),
+            med * 1e3,
+            times[0] * 1e3,
+            times[4] * 1e3,
+            ns_per_span,
+            anomalies
+        );
+    }
+    println!(
+        "per-span cost ratio 1M / 100k: {:.2} (1.00 = linear)",
+        per_span[1] / per_span[0]
+    );
+}
