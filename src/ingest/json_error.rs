@@ -112,10 +112,12 @@ mod tests {
     fn truncated_document_names_line_and_column() {
         let err = serde_json::from_str::<serde_json::Value>("{\n \"a\": [1,\n").unwrap_err();
         let e = describe(&err, 1);
-        assert_eq!(
-            e.message(),
-            "the file ends in the middle of a JSON value (truncated?) at line 3, column 0"
-                .replace("column 0", &format!("column {}", e.column))
+        assert!(
+            e.message().starts_with(
+                "the file ends in the middle of a JSON value (truncated?) at line 3, column"
+            ),
+            "{}",
+            e.message()
         );
         assert_eq!(e.line, 3);
     }
