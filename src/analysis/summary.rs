@@ -7,7 +7,8 @@
 //!   else the number of model calls (each model turn is one iteration of the agent loop, as
 //!   seed 002's observer counts them). `iterations_from` says which.
 //! - `duration_ns`: run end − run start, from the run's own bounds widened to cover its spans.
-//! - Latencies: per tool (tool name, else span name) and per model (model, else span name);
+//! - Latencies: per tool (tool name, else span name) and per model (calls naming no model share
+//!   the `(unknown model)` bucket);
 //!   running spans count as calls but have no latency. Percentiles are nearest-rank.
 //! - Tool success: a tool call succeeded when it ended without error status; a never-ended tool
 //!   call in a saved trace is counted as not successful (seed 000 leaves a tool's span open
@@ -25,6 +26,9 @@ use super::tree::Tree;
 use super::usage::{span_figures, Pricing, SpanFigures};
 use crate::model::{Run, SpanIdx, SpanKind, Status};
 use serde::Serialize;
+
+/// The model bucket for calls that name no model.
+pub const UNKNOWN_MODEL: &str = "(unknown model)";
 
 /// Where the iteration count came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -195,7 +199,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
             SpanKind::Llm => {
                 lists.llm.push(idx);
                 models
-                    .entry(s.model.as_deref().unwrap_or(&s.name))
+                    .entry(s.model.as_deref().unwrap_or(UNKNOWN_MODEL))
                     .or_default()
             }
             _ => continue,
@@ -249,7 +253,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
         // A model's tokens: its calls, and usage counted on other spans that name it (an
         // agent aggregate whose children report nothing).
         let key = match (s.kind, s.model.as_deref()) {
-            (SpanKind::Llm, m) => Some(m.unwrap_or(&s.name)),
+            (SpanKind::Llm, m) => Some(m.unwrap_or(UNKNOWN_MODEL)),
             (_, Some(m)) => Some(m),
             _ => None,
         };

@@ -14,17 +14,26 @@ fn what(s: &Span) -> String {
         SpanKind::Tool => tool_name(s).to_string(),
         SpanKind::Llm => match &s.model {
             Some(m) => format!("the {m} call"),
-            None => s.name.clone(),
+            None => "the model call".to_string(),
         },
         _ => s.name.clone(),
     }
 }
 
 fn why(s: &Span) -> Option<String> {
+    let short = |t: &str| {
+        let t = t.trim();
+        if t.chars().count() > 60 {
+            format!("{}…", t.chars().take(60).collect::<String>())
+        } else {
+            t.to_string()
+        }
+    };
     s.error_type
-        .clone()
-        .or_else(|| s.status_text.clone())
-        .or_else(|| s.error_message.clone())
+        .as_deref()
+        .or(s.error_message.as_deref())
+        .or(s.status_text.as_deref())
+        .map(short)
 }
 
 fn anomaly(run: &Run, tree: &Tree, chain: Vec<SpanIdx>, summary: &RunSummary) -> Anomaly {
@@ -206,6 +215,7 @@ fn same_call(a: &Span, b: &Span) -> bool {
             SpanKind::Tool => {
                 tool_name(a) == tool_name(b) && normalized_args(a) == normalized_args(b)
             }
-            _ => a.model.as_deref().unwrap_or(&a.name) == b.model.as_deref().unwrap_or(&b.name),
+            // A model call repeated with the same model (or both naming none).
+            _ => a.model == b.model,
         }
 }

@@ -36,7 +36,9 @@ fn waste_of(tree: &Tree, summary: &RunSummary, ids: &[SpanIdx]) -> Waste {
 }
 
 fn model_of(s: &Span) -> &str {
-    s.model.as_deref().unwrap_or(&s.name)
+    s.model
+        .as_deref()
+        .unwrap_or(crate::analysis::summary::UNKNOWN_MODEL)
 }
 
 pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly> {
