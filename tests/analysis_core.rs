@@ -272,6 +272,24 @@ fn price_lookup_strips_prefixes_dates_and_falls_back_to_prefixes() {
     );
     assert_eq!(key("gpt-4o-some-new-variant").as_deref(), Some("gpt-4o"));
     assert_eq!(key("mystery"), None);
+    assert_eq!(
+        key("gemini-2.5-flash-lite").as_deref(),
+        Some("gemini-2.5-flash-lite-preview-06-17")
+    );
+    assert_eq!(
+        key("projects/p/locations/europe-central2/publishers/google/models/gemini-2.5-flash")
+            .as_deref(),
+        Some("gemini-2.5-flash")
+    );
+    assert_eq!(
+        key("models/gemini-2.0-flash-001").as_deref(),
+        Some("gemini-2.0-flash-001")
+    );
+    assert_eq!(
+        key("claude-sonnet-4-5-20250929-v1:0").as_deref(),
+        Some("claude-sonnet-4-5")
+    );
+    assert!(t.source.contains("litellm") && t.source_commit.len() == 40);
 }
 
 #[test]

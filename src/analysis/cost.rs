@@ -211,7 +211,7 @@ fn strip_provider(name: &str) -> &str {
 }
 
 /// Removes, repeatedly, trailing `-latest`, `-preview`, dates (`-2024-08-06`, `-20241022`,
-/// `@20240620`), short version numbers (`-001`) and Bedrock versions (`-v1:0`, `:0`).
+/// `@20240620`, `-06-17`), short version numbers (`-001`) and Bedrock versions (`-v1:0`, `:0`).
 fn strip_suffixes(mut name: &str) -> &str {
     loop {
         let before = name;
@@ -238,6 +238,9 @@ fn strip_suffixes(mut name: &str) -> &str {
             name = &name[..b.len() - 9];
         } else if tail_digits == 3 && sep == Some(b'-') {
             name = &name[..b.len() - 4];
+        } else if tail_digits == 2 && is_month_day(name) && !is_full_date(name) {
+            // -MM-DD (Gemini previews: `-preview-06-17`)
+            name = &name[..b.len() - 6];
         } else if tail_digits == 2 && b.len() >= 11 {
             // -YYYY-MM-DD
             let t = &name[b.len() - 11..];
@@ -255,6 +258,24 @@ fn strip_suffixes(mut name: &str) -> &str {
             return name;
         }
     }
+}
+
+/// Ends with `-MM-DD` (two two-digit groups).
+fn is_month_day(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() >= 6
+        && b[b.len() - 6] == b'-'
+        && b[b.len() - 3] == b'-'
+        && b[b.len() - 5..b.len() - 3].iter().all(u8::is_ascii_digit)
+        && b[b.len() - 2..].iter().all(u8::is_ascii_digit)
+}
+
+/// Ends with `-YYYY-MM-DD`.
+fn is_full_date(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() >= 11
+        && b[b.len() - 11] == b'-'
+        && b[b.len() - 10..b.len() - 6].iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]
@@ -280,6 +301,10 @@ mod tests {
         );
         assert_eq!(strip_suffixes("gpt-4.1"), "gpt-4.1");
         assert_eq!(strip_suffixes("o1"), "o1");
+        assert_eq!(
+            strip_suffixes("gemini-2.5-flash-lite-preview-06-17"),
+            "gemini-2.5-flash-lite"
+        );
         assert_eq!(
             strip_provider("models/gemini-2.5-flash"),
             "gemini-2.5-flash"
