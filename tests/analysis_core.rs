@@ -382,8 +382,15 @@ fn possible_loop_retry_and_error_cascade() {
         .iter()
         .filter(|x| x.kind == AnomalyKind::ErrorCascade)
         .collect();
-    assert_eq!(ec.len(), 2);
-    assert_eq!(ids(&r, &ec[1].span_ids), ["boom", "act", "root"]);
+    assert_eq!(ec.len(), 1);
+    assert_eq!(ids(&r, &ec[0].span_ids), ["f1", "boom", "act", "root"]);
+    assert!(
+        ec[0]
+            .message
+            .starts_with("fetch and write failed and the failure spread to act, then root"),
+        "{}",
+        ec[0].message
+    );
     assert!(a
         .anomalies
         .iter()

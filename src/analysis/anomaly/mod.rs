@@ -154,9 +154,10 @@ pub fn detect(run: &Run, tree: &Tree, summary: &RunSummary, t: &Thresholds) -> V
 /// `1.2 s`, `850 ms`: durations the way people read them.
 pub(crate) fn fmt_duration(ns: i64) -> String {
     let ms = ns as f64 / 1e6;
-    if ms.abs() >= 1000.0 {
+    if ms.abs() >= 10_000.0 {
         format!("{:.1} s", ms / 1000.0)
     } else {
+        // Below 10 s whole milliseconds, so a value just over a limit never prints as the limit.
         format!("{ms:.0} ms")
     }
 }

@@ -240,70 +240,89 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
 }
 
 /// A failing span whose parent also failed, followed up the tree as far as failures go. One
-/// anomaly per failing span whose own children did not fail (the likely first cause).
+/// anomaly per failing parent chain, naming each failing child under it that has no failing
+/// child itself (the likely first causes).
 pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
     let spans = &run.spans;
     let failed = |i: SpanIdx| spans[i as usize].status == Status::Error;
-    let mut out = Vec::new();
-    for &i in &summary.lists.errors {
-        if !failed(i) || !tree.parent[i as usize].is_some_and(failed) {
-            continue;
+    let describe = |x: SpanIdx| {
+        let s = &spans[x as usize];
+        match s.kind {
+            SpanKind::Tool => tool_name(s).to_string(),
+            _ => s.name.clone(),
         }
+    };
+    // Failing parent → (its failing leaf children, the failing chain above it).
+    let mut by_parent: Vec<(SpanIdx, Vec<SpanIdx>, Vec<SpanIdx>)> = Vec::new();
+    for &i in &summary.lists.errors {
+        let Some(parent) = tree.parent[i as usize].filter(|&p| failed(p)) else {
+            continue;
+        };
         if tree.children(i).iter().any(|&c| failed(c)) {
             continue;
         }
-        let mut chain = vec![i];
-        let mut cur = i;
+        if let Some(entry) = by_parent.iter_mut().find(|e| e.0 == parent) {
+            entry.1.push(i);
+            continue;
+        }
+        let mut above = vec![parent];
+        let mut cur = parent;
         while let Some(p) = tree.parent[cur as usize].filter(|&p| failed(p)) {
-            chain.push(p);
+            above.push(p);
             cur = p;
-            if chain.len() > 10_000 {
+            if above.len() > 10_000 {
                 break;
             }
         }
-        let describe = |x: SpanIdx| {
-            let s = &spans[x as usize];
-            match s.kind {
-                SpanKind::Tool => tool_name(s).to_string(),
-                _ => s.name.clone(),
-            }
-        };
-        let steps: Vec<String> = chain.iter().map(|&x| describe(x)).collect();
-        let root_cause = &spans[i as usize];
-        let mut evidence = vec![format!("failure chain: {}", steps.join(" → "))];
-        if let Some(m) = root_cause
-            .error_message
-            .as_deref()
-            .or(root_cause.error_type.as_deref())
-        {
-            evidence.push(format!("first error: {m}"));
-        }
-        let cost = Waste {
-            time_ns: tree.duration_ns(i),
-            tokens: summary
-                .per_span
-                .tokens
-                .get(i as usize)
-                .copied()
-                .unwrap_or(0),
-            cost_usd: summary
-                .per_span
-                .cost_usd
-                .get(i as usize)
-                .copied()
-                .unwrap_or(0.0),
-        };
-        out.push(Anomaly {
-            kind: AnomalyKind::ErrorCascade,
-            message: format!(
-                "{} failed and its failure spread to {}",
-                steps[0],
-                steps[1..].join(", then ")
-            ),
-            evidence,
-            cost,
-            span_ids: chain,
-        });
+        by_parent.push((parent, vec![i], above));
     }
-    out
+    by_parent
+        .into_iter()
+        .map(|(_, leaves, above)| {
+            let cause_names: Vec<String> = leaves.iter().map(|&x| describe(x)).collect();
+            let mut distinct = cause_names.clone();
+            distinct.dedup();
+            let causes = if leaves.len() > 1 && distinct.len() == 1 {
+                format!("{} ({} times)", distinct[0], leaves.len())
+            } else {
+                distinct.join(" and ")
+            };
+            let upper: Vec<String> = above.iter().map(|&x| describe(x)).collect();
+            let mut evidence = vec![format!("failure chain: {} → {}", causes, upper.join(" → "))];
+            for &l in &leaves {
+                let s = &spans[l as usize];
+                if let Some(m) = s.error_message.as_deref().or(s.error_type.as_deref()) {
+                    evidence.push(format!("{}: {m}", describe(l)));
+                }
+            }
+            let mut cost = Waste::default();
+            for &l in &leaves {
+                cost.time_ns += tree.duration_ns(l);
+                cost.tokens += summary
+                    .per_span
+                    .tokens
+                    .get(l as usize)
+                    .copied()
+                    .unwrap_or(0);
+                cost.cost_usd += summary
+                    .per_span
+                    .cost_usd
+                    .get(l as usize)
+                    .copied()
+                    .unwrap_or(0.0);
+            }
+            let mut span_ids = leaves;
+            span_ids.extend(above);
+            Anomaly {
+                kind: AnomalyKind::ErrorCascade,
+                message: format!(
+                    "{causes} failed and the failure spread to {}",
+                    upper.join(", then ")
+                ),
+                evidence,
+                cost,
+                span_ids,
+            }
+        })
+        .collect()
 }
