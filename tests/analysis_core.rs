@@ -482,3 +482,43 @@ fn groups_by_version_and_shift() {
     let s = shift(&g[0], &g[1]);
     assert_eq!(s.duration_ms.mean_delta, -150.0);
 }
+
+#[test]
+fn alignment_of_ten_thousand_steps_stays_fast() {
+    let mk = |n: usize, every: usize, name: &str| {
+        let mut spans = vec![span(
+            "root",
+            None,
+            SpanKind::Agent,
+            0,
+            Some(n as i64 * 10 + 10),
+        )];
+        for i in 0..n {
+            let tool_name = if every > 0 && i % every == 0 {
+                name
+            } else {
+                "search"
+            };
+            spans.push(tool(
+                &format!("t{i}"),
+                0,
+                tool_name,
+                "{}",
+                i as i64 * 10,
+                i as i64 * 10 + 5,
+            ));
+        }
+        run(spans)
+    };
+    let prices = PriceTable::bundled();
+    let t0 = std::time::Instant::now();
+    // A few differences: exact alignment.
+    let al = align_with(&mk(10_000, 0, ""), &mk(10_000, 2_500, "fetch"), &prices);
+    assert!(!al.approximate);
+    assert_eq!((al.added, al.removed), (4, 4));
+    // Everything different: the positional fallback, still a full table.
+    let al = align_with(&mk(10_000, 1, "a"), &mk(10_000, 1, "b"), &prices);
+    assert!(al.approximate);
+    assert_eq!((al.added, al.removed, al.matched), (10_000, 10_000, 1));
+    assert!(t0.elapsed().as_secs_f64() < 20.0, "{:?}", t0.elapsed());
+}

@@ -72,7 +72,8 @@ pub struct Alignment {
     pub changed: usize,
     pub added: usize,
     pub removed: usize,
-    /// Where the runs first differ, in a sentence; `None` when every step matched.
+    /// Where the runs first differ, in a sentence: the first added, removed or differently ending
+    /// step, else the first step whose latency or tokens changed a lot; `None` when all match.
     pub first_divergence: Option<String>,
     /// True when the runs differed too much for an exact alignment and the tail was paired by
     /// position.
@@ -117,7 +118,12 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
         tree.preorder
             .iter()
             .map(|&i| {
-                let k = step_key(&run.spans[i as usize]);
+                // The root is the run itself: its name often carries the version being compared.
+                let k = if Some(i) == tree.root {
+                    format!("root:{}", run.spans[i as usize].kind.as_str())
+                } else {
+                    step_key(&run.spans[i as usize])
+                };
                 let n = ids.len() as u32;
                 *ids.entry(k).or_insert(n)
             })
@@ -241,7 +247,17 @@ fn did(s: &Span) -> String {
 }
 
 fn divergence(a: &Run, b: &Run, rows: &[AlignRow], ta: &Tree, tb: &Tree) -> Option<String> {
-    let pos = rows.iter().position(|r| r.kind != RowKind::Matched)?;
+    // A different step or a different outcome first; a step that only got slower or used more
+    // tokens counts when nothing else differs.
+    let structural = |r: &AlignRow| {
+        r.kind == RowKind::Added
+            || r.kind == RowKind::Removed
+            || (r.kind == RowKind::Changed && r.delta.status_a != r.delta.status_b)
+    };
+    let pos = rows
+        .iter()
+        .position(structural)
+        .or_else(|| rows.iter().position(|r| r.kind != RowKind::Matched))?;
     let step = pos + 1;
     let r = &rows[pos];
     let next = rows.get(pos + 1);
