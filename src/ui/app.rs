@@ -42,11 +42,11 @@ pub fn App() -> impl IntoView {
                 <span class="logo" aria-hidden="true"></span>"Spoor"
             </a>
             <nav class="topnav">
-                <button class="btn" class:active=move || state.view.with(|v| v.page == Page::Runs)
+                <button class="btn" class:active=move || state.page.get() == Page::Runs
                     on:click=move |_| state.navigate(true, |v| v.page = Page::Runs)>
                     {move || format!("Runs ({})", state.loaded.with(|l| l.ws.runs.len()))}
                 </button>
-                <button class="btn" class:active=move || state.view.with(|v| v.page == Page::Versions)
+                <button class="btn" class:active=move || state.page.get() == Page::Versions
                     on:click=move |_| state.navigate(true, |v| v.page = Page::Versions)>"Versions"</button>
             </nav>
             <div class="topbar-actions">
@@ -63,11 +63,11 @@ pub fn App() -> impl IntoView {
         <LoadStatus/>
         <Problems/>
         <main class="main">
-            {move || match state.view.with(|v| v.page) {
+            {move || match state.page.get() {
                 Page::Runs => view! { <RunList/> }.into_any(),
                 Page::Run => view! { <RunView/> }.into_any(),
-                Page::Compare => view! { <super::run_list::ComparePlaceholder/> }.into_any(),
-                Page::Versions => view! { <super::run_list::VersionsPlaceholder/> }.into_any(),
+                Page::Compare => view! { <super::compare::CompareView/> }.into_any(),
+                Page::Versions => view! { <super::versions::VersionsView/> }.into_any(),
             }}
         </main>
     }

@@ -2,6 +2,7 @@
 //! [`state::AppState`]; all URL-carried view state lives in [`crate::view::state::ViewState`].
 
 mod app;
+mod compare;
 mod details;
 mod dom;
 mod loader;
@@ -9,6 +10,7 @@ mod panels;
 mod run_list;
 mod run_view;
 mod state;
+mod versions;
 mod waterfall;
 
 /// Mounts the app on the page's body and removes the boot message.

@@ -220,15 +220,3 @@ fn Overview(all_runs: Signal<Vec<usize>>) -> impl IntoView {
         </section>
     }
 }
-
-/// Placeholder until the compare view lands.
-#[component]
-pub fn ComparePlaceholder() -> impl IntoView {
-    view! { <p class="hint">"Comparison view: pick two runs in the list."</p> }
-}
-
-/// Placeholder until the versions view lands.
-#[component]
-pub fn VersionsPlaceholder() -> impl IntoView {
-    view! { <p class="hint">"Version comparison."</p> }
-}

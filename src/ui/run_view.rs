@@ -239,8 +239,8 @@ fn RunPage(run_i: usize) -> impl IntoView {
                     <div class="tabs" role="tablist">
                         {Panel::ALL.into_iter().map(|p| view! {
                             <button role="tab" class="tab" data-panel=p.as_str()
-                                aria-selected=move || state.view.with(|v| (v.panel == p).to_string())
-                                class:active=move || state.view.with(|v| v.panel == p)
+                                aria-selected=move || (state.panel.get() == p).to_string()
+                                class:active=move || state.panel.get() == p
                                 on:click=move |_| state.navigate(true, move |v| v.panel = p)>
                                 {p.title()}
                                 {(p == Panel::Anomalies).then(|| view! {
@@ -250,7 +250,7 @@ fn RunPage(run_i: usize) -> impl IntoView {
                         }).collect_view()}
                     </div>
                     <div class="panel-body" role="tabpanel">
-                        {move || match state.view.with(|v| v.panel) {
+                        {move || match state.panel.get() {
                             Panel::Details => view! { <SpanDetails run_i selected=selected_idx/> }.into_any(),
                             Panel::Cost => view! { <CostPanel run_i/> }.into_any(),
                             Panel::Anomalies => view! { <AnomalyPanel run_i/> }.into_any(),

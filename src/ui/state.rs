@@ -72,6 +72,10 @@ pub struct AppState {
     pub config: StoredValue<AnalysisConfig>,
     /// Index of the open run in `loaded.ws.runs`.
     pub current: Memo<Option<usize>>,
+    /// The page and panel alone, so views that switch on them re-render only when they change
+    /// (not on every selection or zoom).
+    pub page: Memo<crate::view::state::Page>,
+    pub panel: Memo<crate::view::state::Panel>,
 }
 
 impl AppState {
@@ -99,6 +103,8 @@ impl AppState {
             }),
             config: StoredValue::new(AnalysisConfig::default()),
             current,
+            page: Memo::new(move |_| view.with(|v| v.page)),
+            panel: Memo::new(move |_| view.with(|v| v.panel)),
         }
     }
 

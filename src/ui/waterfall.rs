@@ -186,6 +186,14 @@ pub fn Waterfall(
     });
 
     let win = Memo::new(move |_| window_of(state, bounds));
+    let matches = Memo::new(move |_| {
+        rows.with(|r| {
+            r.matches
+                .iter()
+                .copied()
+                .collect::<std::collections::HashSet<_>>()
+        })
+    });
     let hover = RwSignal::new(None::<(String, f64, f64)>);
 
     view! {
@@ -223,7 +231,7 @@ pub fn Waterfall(
                         {
                             let (pos, idx) = item;
                             row_info(state, run_i, idx, bounds).map(|info| view! {
-                                <Row info pos win critical hover/>
+                                <Row info pos win critical matches hover/>
                             })
                         }
                     </For>
@@ -261,6 +269,7 @@ fn Row(
     pos: usize,
     win: Memo<(i64, i64)>,
     critical: Memo<std::collections::HashSet<SpanIdx>>,
+    matches: Memo<std::collections::HashSet<SpanIdx>>,
     hover: RwSignal<Option<(String, f64, f64)>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -291,6 +300,7 @@ fn Row(
     let selected = Memo::new(move |_| state.view.with(|v| v.span.as_deref() == Some(sid.as_str())));
     let collapsed = Memo::new(move |_| state.collapsed.with(|c| c.contains(&idx)));
     let is_match = Memo::new(move |_| state.marked.with(|m| m.contains(&idx)));
+    let is_search_hit = Memo::new(move |_| matches.with(|m| m.contains(&idx)));
     let on_crit = Memo::new(move |_| critical.with(|c| c.contains(&idx)));
     let tip = tooltip.clone();
     let select_id = span_id.clone();
@@ -303,6 +313,7 @@ fn Row(
             class:error=error
             class:critical=move || on_crit.get()
             class:marked=move || is_match.get()
+            class:match=move || is_search_hit.get()
             style:top=format!("{}px", pos as f64 * ROW_H)
             on:click=move |_| {
                 let id = select_id.clone();
@@ -330,9 +341,25 @@ fn Row(
                     on:mouseenter=move |ev: web_sys::MouseEvent| hover.set(Some((tip.clone(), ev.client_x() as f64, ev.client_y() as f64)))
                     on:mouseleave=move |_| hover.set(None)>
                 </div>
-                <span class="wf-dur" style:left=move || { let w = win.get(); format!("{:.4}%", pct(end, w).clamp(0.0, 92.0)) }>{label}</span>
+                <span class="wf-dur" class:inside=move || label_inside(end, win.get())
+                    style:left=move || label_left(start, end, win.get())>{label}</span>
             </div>
         </div>
+    }
+}
+
+/// Whether the duration label must sit inside its bar (no room to its right).
+fn label_inside(end: i64, w: (i64, i64)) -> bool {
+    pct(end, w) > 88.0
+}
+
+/// Where the duration label goes: right of the bar, or inside its left edge when the bar runs
+/// to the right edge of the view.
+fn label_left(start: i64, end: i64, w: (i64, i64)) -> String {
+    if label_inside(end, w) {
+        format!("{:.4}%", pct(start, w).max(0.0))
+    } else {
+        format!("{:.4}%", pct(end, w).max(0.0))
     }
 }
 

@@ -52,7 +52,7 @@ pub fn usd(v: f64) -> String {
     let a = v.abs();
     let body = if a == 0.0 {
         "0.00".to_string()
-    } else if a < 0.01 {
+    } else if a < 1.0 {
         format!("{a:.4}")
     } else if a < 100.0 {
         format!("{a:.2}")
@@ -149,6 +149,7 @@ mod tests {
     #[test]
     fn money_and_counts() {
         assert_eq!(usd(0.015065), "$0.0151");
+        assert_eq!(usd(0.5), "$0.5000");
         assert_eq!(usd(1.244), "$1.24");
         assert_eq!(usd(1204.4), "$1,204");
         assert_eq!(usd_opt(None), "no price");

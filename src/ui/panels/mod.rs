@@ -1,7 +1,7 @@
 //! The side panels beside the waterfall, one per concern, and the export menu.
 
 mod anomalies;
-mod bars;
+pub mod bars;
 mod cost;
 mod decisions;
 mod export;

@@ -1,0 +1,146 @@
+//! Compare two runs: totals with deltas, the first divergence in words, and the aligned steps as
+//! one table whose two waterfall columns share a time axis, so both runs scroll together.
+
+use super::state::AppState;
+use crate::analysis::align::{align_with, Alignment, RowKind};
+use crate::analysis::bounds::RunBounds;
+use crate::model::Status;
+use crate::view::format;
+use leptos::prelude::*;
+
+/// Rows drawn at most; the rest are summarized (alignment of huge runs still counts them all).
+const MAX_ROWS: usize = 3000;
+
+#[component]
+pub fn CompareView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let pair = Memo::new(move |_| {
+        let (a, b) = state.view.with(|v| (v.run.clone(), v.other.clone()));
+        state.loaded.with(|l| {
+            let ia = l.run_by_id(a.as_deref()?)?.0;
+            let ib = l.run_by_id(b.as_deref()?)?.0;
+            Some((ia, ib))
+        })
+    });
+    move || match pair.get() {
+        None => {
+            view! { <p class="hint">"Pick two loaded runs in the run list to compare them."</p> }
+                .into_any()
+        }
+        Some((ia, ib)) => {
+            let alignment = state.loaded.with(|l| {
+                state
+                    .config
+                    .with_value(|cfg| align_with(&l.ws.runs[ia], &l.ws.runs[ib], &cfg.prices))
+            });
+            view! { <ComparePage ia ib alignment/> }.into_any()
+        }
+    }
+}
+
+fn status_word(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Ok) => "ok",
+        Some(Status::Error) => "error",
+        Some(Status::Unset) => "unset",
+        None => "—",
+    }
+}
+
+#[component]
+fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let (name_a, name_b, id_a, id_b, ba, bb) = state.loaded.with_untracked(|l| {
+        let (a, b) = (&l.ws.runs[ia], &l.ws.runs[ib]);
+        (
+            a.name.clone(),
+            b.name.clone(),
+            a.id.clone(),
+            b.id.clone(),
+            RunBounds::of(a),
+            RunBounds::of(b),
+        )
+    });
+    let scale = ba.duration_ns().max(bb.duration_ns()).max(1) as f64;
+    let (ta, tb, td) = (
+        alignment.totals_a.clone(),
+        alignment.totals_b.clone(),
+        alignment.totals_delta.clone(),
+    );
+    let int_row = |label: &'static str, a: i64, b: i64, d: i64| {
+        view! {
+            <tr><th scope="row">{label}</th><td>{format::count(a.max(0) as u64)}</td><td>{format::count(b.max(0) as u64)}</td>
+                <td class:up=(d > 0) class:down=(d < 0)>{if d > 0 { format!("+{d}") } else { d.to_string() }}</td></tr>
+        }
+    };
+    let bar = move |side: Option<(i64, i64)>, start: i64, kind: &'static str, err: bool| {
+        side.map(|(s, e)| {
+        let left = (s - start) as f64 / scale * 100.0;
+        let width = ((e - s) as f64 / scale * 100.0).max(0.3);
+        view! { <div class=format!("wf-bar k-{kind}") class:error=err style:left=format!("{left:.3}%") style:width=format!("{width:.3}%")></div> }
+    })
+    };
+    let rows = state.loaded.with_untracked(|l| {
+        let (a, b) = (&l.ws.runs[ia], &l.ws.runs[ib]);
+        alignment.rows.iter().take(MAX_ROWS).enumerate().map(|(n, r)| {
+            let sa = r.a.and_then(|i| a.spans.get(i as usize));
+            let sb = r.b.and_then(|i| b.spans.get(i as usize));
+            let kind = sa.or(sb).map(|s| s.kind.as_str()).unwrap_or("other");
+            let span_of = |s: &crate::model::Span, bnd: RunBounds| (s.start_ns, s.end_ns.unwrap_or(bnd.end_ns).max(s.start_ns));
+            let d = r.delta;
+            let (ida, idb) = (id_a.clone(), id_b.clone());
+            let (spa, spb) = (sa.map(|s| s.id.clone()), sb.map(|s| s.id.clone()));
+            view! {
+                <tr class=format!("cmp-row r-{}", match r.kind { RowKind::Matched => "matched", RowKind::Changed => "changed", RowKind::Added => "added", RowKind::Removed => "removed" })>
+                    <td class="num">{n + 1}</td>
+                    <td><span class="tag">{match r.kind { RowKind::Matched => "=", RowKind::Changed => "~", RowKind::Added => "+", RowKind::Removed => "−" }}</span></td>
+                    <td class="cmp-name">
+                        {sa.map(|s| { let id = ida.clone(); let sid = spa.clone(); view! { <button class="link" on:click=move |_| { let (id, sid) = (id.clone(), sid.clone()); state.navigate(true, move |v| { *v = Default::default(); v.page = crate::view::state::Page::Run; v.run = Some(id); v.span = sid; }); }>{s.name.clone()}</button> } })}
+                        {(sa.is_none()).then(|| view! { <span class="muted">"—"</span> })}
+                    </td>
+                    <td class="cmp-track">{bar(sa.map(|s| span_of(s, ba)), ba.start_ns, kind, sa.is_some_and(|s| s.status == Status::Error))}</td>
+                    <td class="cmp-name">
+                        {sb.map(|s| { let id = idb.clone(); let sid = spb.clone(); view! { <button class="link" on:click=move |_| { let (id, sid) = (id.clone(), sid.clone()); state.navigate(true, move |v| { *v = Default::default(); v.page = crate::view::state::Page::Run; v.run = Some(id); v.span = sid; }); }>{s.name.clone()}</button> } })}
+                        {(sb.is_none()).then(|| view! { <span class="muted">"—"</span> })}
+                    </td>
+                    <td class="cmp-track">{bar(sb.map(|s| span_of(s, bb)), bb.start_ns, kind, sb.is_some_and(|s| s.status == Status::Error))}</td>
+                    <td class="num">{d.latency_ns.map(|v| format::signed(v as f64, |x| format::duration(x as i64))).unwrap_or_default()}</td>
+                    <td class="num">{d.tokens.map(|v| if v > 0 { format!("+{v}") } else { v.to_string() }).unwrap_or_default()}</td>
+                    <td class="num">{d.cost_usd.map(|v| format::signed(v, format::usd)).unwrap_or_default()}</td>
+                    <td>{if d.status_a != d.status_b { format!("{} → {}", status_word(d.status_a), status_word(d.status_b)) } else { String::new() }}</td>
+                </tr>
+            }
+        }).collect_view()
+    });
+    let hidden = alignment.rows.len().saturating_sub(MAX_ROWS);
+    view! {
+        <div class="compare-page" data-testid="compare">
+            <section class="run-header">
+                <h1 class="run-name">"Run A: "{name_a}" · Run B: "{name_b}</h1>
+                <p class="divergence" data-testid="divergence">{alignment.first_divergence.clone().unwrap_or_else(|| "The two runs take the same steps.".into())}</p>
+                <p class="muted">{format!("{} matched · {} changed · {} added · {} removed{}", alignment.matched, alignment.changed, alignment.added, alignment.removed, if alignment.approximate { " (approximate: the runs differ in too many places for an exact alignment)" } else { "" })}</p>
+            </section>
+            <table class="grid small totals" data-testid="compare-totals">
+                <thead><tr><th></th><th>"Run A"</th><th>"Run B"</th><th>"B − A"</th></tr></thead>
+                <tbody>
+                    {int_row("Spans", ta.spans, tb.spans, td.spans)}
+                    {int_row("LLM calls", ta.llm_calls, tb.llm_calls, td.llm_calls)}
+                    {int_row("Tool calls", ta.tool_calls, tb.tool_calls, td.tool_calls)}
+                    {int_row("Errors", ta.error_spans, tb.error_spans, td.error_spans)}
+                    {int_row("Tokens", ta.tokens, tb.tokens, td.tokens)}
+                    <tr><th scope="row">"Duration"</th><td>{format::duration(ta.duration_ns)}</td><td>{format::duration(tb.duration_ns)}</td>
+                        <td data-testid="delta-duration">{format::signed(td.duration_ns as f64, |x| format::duration(x as i64))}</td></tr>
+                    <tr><th scope="row">"Cost"</th><td>{format::usd_opt(ta.cost_usd)}</td><td>{format::usd_opt(tb.cost_usd)}</td>
+                        <td data-testid="delta-cost">{td.cost_usd.map(|v| format::signed(v, format::usd)).unwrap_or_else(|| "—".into())}</td></tr>
+                </tbody>
+            </table>
+            <div class="cmp-scroll">
+                <table class="grid small cmp" data-testid="aligned-steps">
+                    <thead><tr><th>"#"</th><th></th><th>"Run A step"</th><th class="cmp-track-h">{format!("A · 0 – {}", format::duration(scale as i64))}</th><th>"Run B step"</th><th class="cmp-track-h">"B · same axis"</th><th>"Δ latency"</th><th>"Δ tokens"</th><th>"Δ cost"</th><th>"Status"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                {(hidden > 0).then(|| view! { <p class="muted">{format!("{hidden} more aligned steps are not drawn.")}</p> })}
+            </div>
+        </div>
+    }
+}

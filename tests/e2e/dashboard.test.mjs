@@ -1,0 +1,196 @@
+// The dashboard as a user drives it: drop a file and read its header, click a span and read its
+// tokens, follow a loop anomaly to its spans, search and step through matches, move with the
+// keyboard, scroll 100k spans with a bounded DOM, stay safe with hostile text, and both themes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, openPage, fixture, outFile, ROOT } from './harness.mjs';
+import { generate, expectedCounts } from '../../bench/browser/generate.mjs';
+
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await srv?.close(); });
+
+const asFile = (p, name = path.basename(p)) => ({ name, mimeType: 'application/json', buffer: fs.readFileSync(p) });
+
+/** Opens the page, clears the demo, and drops the given files. */
+async function openWith(files, opts = undefined) {
+  const ctx = await openPage(browser, srv.url, opts);
+  await ctx.page.getByTestId('run-header').waitFor();
+  await ctx.page.getByRole('button', { name: 'Clear' }).click();
+  await ctx.page.getByTestId('empty').waitFor();
+  await ctx.page.locator('body').drop({ files });
+  return ctx;
+}
+
+test('dropping a Langfuse export shows its header with span count and cost', async () => {
+  const file = fixture('langfuse', 'openai-agents-2025-09-30.trace.json');
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const spans = raw.observations.length;
+  const cost = raw.observations.reduce((s, o) => s + (o.costDetails?.total ?? 0), 0);
+  const { page, errors, foreign, context } = await openWith([asFile(file)]);
+  await page.getByTestId('run-header').waitFor();
+  assert.equal(await page.locator('.run-name').textContent(), raw.trace.name);
+  assert.equal(await page.getByTestId('run-counts').textContent(), `${spans} spans · 2 LLM calls · 1 tool call · 0 errors`);
+  assert.match(await page.getByTestId('run-cost').textContent(), new RegExp(`^\\$${cost.toFixed(4).replace('.', '\\.')} reported`));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign(), []);
+  await context.close();
+});
+
+test('clicking an LLM span shows its tokens in the details', async () => {
+  const file = fixture('langfuse', 'openai-agents-2025-09-30.trace.json');
+  const { page, context } = await openWith([asFile(file)]);
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  // The waterfall lists spans by start time: the earliest GENERATION comes first.
+  const first = raw.observations.filter((o) => o.type === 'GENERATION').sort((a, b) => a.startTime.localeCompare(b.startTime))[0];
+  const gen = page.locator('.wf-row', { has: page.locator('.kind-badge', { hasText: 'llm' }) }).first();
+  await gen.click();
+  const tokens = page.getByTestId('span-tokens');
+  await tokens.waitFor();
+  const text = await tokens.textContent();
+  assert.match(text, new RegExp(`Input\\s*${first.usageDetails.input}(?!\\d)`));
+  assert.match(text, new RegExp(`Output\\s*${first.usageDetails.output}(?!\\d)`));
+  assert.match(text, new RegExp(`\\$${first.costDetails.total.toFixed(4).replace('.', '\\.')} reported`));
+  await context.close();
+});
+
+test('the seed-000 loop scenario lists a loop, and clicking it marks the looping spans', async () => {
+  const dir = fixture('seed-formats', 'seed000-code-review-agent', 'c_loop');
+  const files = ['traces.json', 'log.json', 'tokens.json', 'metrics.json'].map((f) => asFile(path.join(dir, f)));
+  // A tall window, so all 39 rows are in the (virtualized) DOM at once.
+  const { page, context } = await openWith(files, { viewport: { width: 1280, height: 1400 } });
+  await page.getByTestId('run-header').waitFor();
+  await page.getByRole('tab', { name: /Anomalies/ }).click();
+  const loop = page.locator('.anomaly[data-kind="loop"]');
+  await loop.waitFor();
+  assert.match(await loop.textContent(), /read_file was called 9 times with the same arguments/);
+  await loop.locator('.anomaly-head').click();
+  // All nine read_file tool spans are marked, and the first is selected.
+  await page.waitForFunction(() => document.querySelectorAll('.wf-row.marked').length === 9);
+  const marked = await page.locator('.wf-row.marked .wf-label').allTextContents();
+  assert.deepEqual(marked, Array(9).fill('Tool: read_file'));
+  assert.equal(await page.locator('.wf-row.selected .wf-label').textContent(), 'Tool: read_file');
+  await context.close();
+});
+
+test('search finds a span by an attribute value, and n moves to the next match', async () => {
+  const file = fixture('jaeger', 'genai-test-trace.json');
+  const { page, context } = await openWith([asFile(file)]);
+  await page.getByTestId('run-header').waitFor();
+  await page.keyboard.press('/');
+  await page.keyboard.type('model-a');
+  await page.waitForFunction(() => /matches/.test(document.querySelector('[data-testid=match-count]')?.textContent ?? ''));
+  const count = Number((await page.getByTestId('match-count').textContent()).split(' ')[0]);
+  assert.ok(count >= 4, `model-a appears on the four model-a chat spans at least (got ${count})`);
+  await page.keyboard.press('Enter');
+  const first = await page.locator('.wf-row.selected').getAttribute('data-span');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('n');
+  const second = await page.locator('.wf-row.selected').getAttribute('data-span');
+  assert.notEqual(first, null);
+  assert.notEqual(second, first);
+  assert.equal(await page.locator('.wf-row.selected.match').count(), 1);
+  await context.close();
+});
+
+test('keyboard: arrows move the selection, left collapses, right expands', async () => {
+  const dir = fixture('seed-formats', 'seed000-code-review-agent', 'a_success');
+  const { page, context } = await openWith([asFile(path.join(dir, 'traces.json'))]);
+  await page.getByTestId('run-header').waitFor();
+  const total = await page.locator('.wf-row').count();
+  await page.locator('.wf-row').first().click();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('.wf-row.selected .wf-label').textContent(), 'Iteration 1');
+  assert.equal(await page.locator('.wf-row.selected').getAttribute('aria-expanded'), 'true');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.locator('.wf-row.selected').getAttribute('aria-expanded'), 'false');
+  assert.ok(await page.locator('.wf-row').count() < total);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator('.wf-row').count(), total);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('.wf-row.selected .wf-label').textContent(), 'Think');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.locator('.wf-row.selected .wf-label').textContent(), 'Iteration 1');
+  await context.close();
+});
+
+test('a generated 100k-span trace opens and scrolling keeps the DOM bounded', async () => {
+  const g = generate(100_000);
+  const want = expectedCounts(100_000);
+  const { page, errors, context } = await openWith([asFile(g.otlp)]);
+  const header = page.getByTestId('run-counts');
+  await header.waitFor({ timeout: 60_000 });
+  assert.equal(await header.textContent(),
+    `100,000 spans · ${want.llm.toLocaleString('en-US')} LLM calls · ${want.tools.toLocaleString('en-US')} tool calls · ${want.errors.toLocaleString('en-US')} errors`);
+  const body = page.getByTestId('wf-body');
+  const counts = [];
+  for (let i = 0; i < 12; i++) {
+    await body.evaluate((el, i) => { el.scrollTop = i * 250_000; }, i);
+    await page.waitForTimeout(50);
+    counts.push(await page.locator('.wf-row').count());
+  }
+  // 720 px viewport / 24 px rows ≈ 22 visible rows + 2 × 8 overscan: never more than 60.
+  assert.ok(Math.max(...counts) <= 60, `rows in DOM: ${counts}`);
+  assert.ok(Math.min(...counts) >= 10, `rows in DOM: ${counts}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('hostile text in names and attributes is shown as text and runs nothing', async () => {
+  const evil = '<img src=x onerror=alert(1)>';
+  const doc = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: evil } }] },
+    scopeSpans: [{ scope: { name: 'x' }, spans: [
+      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: evil, kind: 1,
+        startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000',
+        attributes: [{ key: 'gen_ai.prompt', value: { stringValue: evil } }, { key: evil, value: { stringValue: '<script>alert(2)</script>' } }] },
+    ] }] }] };
+  const { page, dialogs, errors, context } = await openWith([{ name: 'evil.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) }]);
+  await page.getByTestId('run-header').waitFor();
+  assert.equal(await page.locator('.run-name').textContent(), evil);
+  await page.locator('.wf-row').first().click();
+  await page.getByTestId('span-attrs').waitFor();
+  assert.match(await page.getByTestId('span-attrs').textContent(), /<script>alert\(2\)<\/script>/);
+  assert.equal(await page.locator('img[src=x]').count(), 0);
+  assert.equal(await page.locator('body script:not([src])').count(), 0);
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(errors.filter((e) => /alert/.test(e)), []);
+  await context.close();
+});
+
+test('a bad file gets a clear message naming it, and the other files still load', async () => {
+  const good = fixture('otlp', 'otel-proto-example-trace.json');
+  const { page, context } = await openWith([
+    { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"resourceSpans": [') },
+    asFile(good),
+  ]);
+  const problems = page.getByTestId('problems');
+  await problems.waitFor();
+  const text = await problems.textContent();
+  assert.match(text, /broken\.json/);
+  assert.match(text, /ends|truncated|unexpected end/i);
+  await page.getByTestId('run-header').waitFor();
+  await context.close();
+});
+
+test('light and dark themes render; screenshots are saved', async () => {
+  for (const scheme of ['light', 'dark']) {
+    const { page, context } = await openPage(browser, srv.url, { colorScheme: scheme });
+    await page.getByTestId('run-header').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), scheme);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, scheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)');
+    await page.locator('.wf-row').nth(3).click();
+    await page.screenshot({ path: outFile(`theme-${scheme}.png`) });
+    await context.close();
+  }
+  const { page, context } = await openPage(browser, srv.url, { viewport: { width: 390, height: 844 } });
+  await page.getByTestId('run-header').waitFor();
+  await page.screenshot({ path: outFile('narrow-390.png'), fullPage: false });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page overflows a 390 px screen by ${overflow}px`);
+  await context.close();
+  fs.copyFileSync(outFile('theme-dark.png'), path.join(ROOT, 'docs/screenshot-dark.png'));
+});
