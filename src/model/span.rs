@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 /// What a span does, derived from the source's own semantics (GenAI operation names,
 /// OpenInference span kinds, Langfuse observation types, seed step types).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub enum SpanKind {
     Agent,
     Llm,
