@@ -80,7 +80,7 @@ fn jsonl_and_combined_document_give_the_same_workspace() {
 }
 
 #[test]
-fn loading_both_exports_of_one_trace_drops_the_copies_silently() {
+fn loading_both_exports_of_one_trace_shows_each_span_once_and_says_so() {
     let (a, b) = (fixture(MULTI_JSONL), fixture(MULTI_COMBINED));
     let ws = load(&[
         InputFile {
@@ -94,7 +94,11 @@ fn loading_both_exports_of_one_trace_drops_the_copies_silently() {
     ]);
     assert_eq!(ws.runs.len(), 1);
     assert_eq!(ws.span_count(), 4);
-    assert!(ws.problems.is_empty(), "{:?}", ws.problems);
+    // 8 spans read, 4 shown: the difference is explained, never silent.
+    assert_eq!(ws.problems.len(), 1, "{:?}", ws.problems);
+    assert_eq!(ws.problems[0].file, "b.json");
+    assert!(ws.problems[0].message.starts_with("4 spans of run"));
+    assert!(ws.problems[0].message.contains("exact copies"));
     assert_eq!(ws.runs[0].files, vec![0, 1]);
     // each file still says what it contributed
     assert_eq!(ws.files[0].spans, 4);
@@ -213,7 +217,8 @@ fn overlapping_exports_keep_one_copy_of_shared_spans() {
         },
     ]);
     assert_eq!(ws.span_count(), 4);
-    assert!(ws.problems.is_empty(), "{:?}", ws.problems);
+    assert_eq!(ws.problems.len(), 1, "{:?}", ws.problems);
+    assert!(ws.problems[0].message.starts_with("2 spans of run"));
     assert_eq!(ws.files[0].spans + ws.files[1].spans, 6);
 }
 

@@ -181,6 +181,12 @@ fn drop_copies_and_flag_duplicates(run: &mut Run, old_len: usize, report: &mut r
     if copies.is_empty() {
         return;
     }
+    // Say so: a span count in must equal a span count shown, or the difference be explained.
+    for &(i, _) in &copies {
+        if let Some(s) = run.spans.get(i) {
+            report.add(repair::Kind::Copy, &run.id, s);
+        }
+    }
     // Remove the copies, then re-point side records at the surviving spans.
     let mut map: Vec<Option<SpanIdx>> = Vec::with_capacity(run.spans.len());
     let mut dropped = vec![false; run.spans.len()];

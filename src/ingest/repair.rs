@@ -12,6 +12,8 @@ const EXAMPLES: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
+    /// An exact copy of a span another file already holds (overlapping exports): shown once.
+    Copy,
     DuplicateId,
     Orphan,
     CycleCut,
@@ -27,6 +29,10 @@ impl Kind {
             format!("{n} spans")
         };
         match self {
+            Kind::Copy => format!(
+                "{spans} of run {run} are exact copies of spans another loaded file already holds \
+                 ({examples}); each is shown once"
+            ),
             Kind::DuplicateId => format!(
                 "{spans} of run {run} share an id with another span ({examples}); both copies \
                  were kept and marked as duplicates"
