@@ -23,7 +23,7 @@ use super::cost::PriceTable;
 use super::fasthash::{call_hash, FastMap};
 use super::stats::LatencyStats;
 use super::tree::Tree;
-use super::usage::{span_figures, Pricing, SpanFigures};
+use super::usage::{span_figures, Pricing, SpanFigures, UsageRow};
 use crate::model::{Run, SpanIdx, SpanKind, Status};
 use serde::Serialize;
 
@@ -159,8 +159,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
     let mut models: FastMap<&str, Acc> = FastMap::default();
     let mut model_lat = Vec::new();
     let mut lists = SpanLists::default();
-    let mut has_usage = vec![false; n];
-    let mut has_cost = vec![false; n];
+    let mut usage_rows: Vec<UsageRow> = Vec::new();
     let mut tool_ids: FastMap<&str, u32> = FastMap::default();
     // (start, span, tool name id, call hash) per tool call, sorted afterwards.
     let mut tool_calls_raw: Vec<(i64, SpanIdx, u32, u64)> = Vec::new();
@@ -171,8 +170,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
         kind_counts[kind_index(s.kind)] += 1;
         running += usize::from(s.end_ns.is_none());
         lists.has_retry_links |= s.retry_of.is_some();
-        has_usage[i] = !s.usage.is_empty();
-        has_cost[i] = s.reported_cost_usd.is_some();
+        usage_rows.extend(UsageRow::of(idx, s));
         if s.status == Status::Error {
             lists.errors.push(idx);
         }
@@ -218,22 +216,22 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
 
     // Tokens and cost: only the spans whose usage or reported cost counts are read again.
     let mut pricing = Pricing::new(prices);
-    let fig = span_figures(run, tree, &has_usage, &has_cost, &mut pricing);
+    let fig = span_figures(n, tree, &usage_rows, &mut pricing);
     let mut tokens = TokenTotals::default();
     let mut reported: Option<f64> = None;
     let mut computed: Option<f64> = None;
     let mut unpriced: Vec<String> = Vec::new();
     let mut calls_with_usage = 0;
-    for i in 0..n {
+    for r in &usage_rows {
+        let i = r.idx as usize;
         if fig.reported_counted[i] {
-            *reported.get_or_insert(0.0) += run.spans[i].reported_cost_usd.unwrap_or(0.0);
+            *reported.get_or_insert(0.0) += r.reported.unwrap_or(0.0);
         }
         if !fig.usage_counted[i] {
             continue;
         }
-        let s = &run.spans[i];
         calls_with_usage += 1;
-        let u = &s.usage;
+        let u = &r.usage;
         tokens.input += u.input.unwrap_or(0);
         tokens.output += u.output.unwrap_or(0);
         tokens.cache_read += u.cache_read.unwrap_or(0);
@@ -243,7 +241,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
         match fig.computed_usd[i] {
             Some(c) => *computed.get_or_insert(0.0) += c,
             None if u.input.is_some() || u.output.is_some() => {
-                let name = s.model.as_deref().unwrap_or("(no model)");
+                let name = r.model.unwrap_or("(no model)");
                 if !unpriced.iter().any(|m| m == name) {
                     unpriced.push(name.to_string());
                 }
@@ -252,7 +250,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
         }
         // A model's tokens: its calls, and usage counted on other spans that name it (an
         // agent aggregate whose children report nothing).
-        let key = match (s.kind, s.model.as_deref()) {
+        let key = match (r.kind, r.model) {
             (SpanKind::Llm, m) => Some(m.unwrap_or(UNKNOWN_MODEL)),
             (_, Some(m)) => Some(m),
             _ => None,

@@ -8,7 +8,7 @@
 use super::cost::{PriceTable, TokenCounts};
 use super::fasthash::FastMap;
 use super::tree::Tree;
-use crate::model::{Run, Span, Usage};
+use crate::model::{Span, SpanIdx, SpanKind, Usage};
 
 /// Per-span figures after the no-double-count rule.
 #[derive(Debug, Clone, Default)]
@@ -89,36 +89,66 @@ pub fn counted(tree: &Tree, has: &[bool]) -> Vec<bool> {
     out
 }
 
+/// What the cost figures need from a span that carries usage or a reported cost, copied out in
+/// the summary's single pass so the spans are not read again.
+#[derive(Debug, Clone, Copy)]
+pub struct UsageRow<'a> {
+    pub idx: SpanIdx,
+    pub usage: Usage,
+    pub reported: Option<f64>,
+    pub model: Option<&'a str>,
+    pub kind: SpanKind,
+}
+
+impl<'a> UsageRow<'a> {
+    pub fn of(idx: SpanIdx, s: &'a Span) -> Option<UsageRow<'a>> {
+        if s.usage.is_empty() && s.reported_cost_usd.is_none() {
+            return None;
+        }
+        Some(UsageRow {
+            idx,
+            usage: s.usage,
+            reported: s.reported_cost_usd,
+            model: s.model.as_deref(),
+            kind: s.kind,
+        })
+    }
+}
+
 /// Fills the per-span figures for the spans whose usage or reported cost counts.
 pub fn span_figures<'a>(
-    run: &'a Run,
+    n: usize,
     tree: &Tree,
-    has_usage: &[bool],
-    has_cost: &[bool],
+    rows: &[UsageRow<'a>],
     pricing: &mut Pricing<'a>,
 ) -> SpanFigures {
-    let n = run.spans.len();
-    let spans: &'a [Span] = &run.spans;
+    let mut has_usage = vec![false; n];
+    let mut has_cost = vec![false; n];
+    for r in rows {
+        has_usage[r.idx as usize] = !r.usage.is_empty();
+        has_cost[r.idx as usize] = r.reported.is_some();
+    }
     let mut f = SpanFigures {
-        usage_counted: counted(tree, has_usage),
-        reported_counted: counted(tree, has_cost),
+        usage_counted: counted(tree, &has_usage),
+        reported_counted: counted(tree, &has_cost),
         tokens: vec![0; n],
         cost_usd: vec![0.0; n],
         computed_usd: vec![None; n],
     };
-    for (i, s) in spans.iter().enumerate() {
+    for r in rows {
+        let i = r.idx as usize;
         if f.usage_counted[i] {
-            f.tokens[i] = usage_total(&s.usage);
-            if priceable(&s.usage) {
-                if let Some(p) = s.model.as_deref().and_then(|m| pricing.price(m)) {
-                    let c = PriceTable::cost(&p, &token_counts(&s.usage));
+            f.tokens[i] = usage_total(&r.usage);
+            if priceable(&r.usage) {
+                if let Some(p) = r.model.and_then(|m| pricing.price(m)) {
+                    let c = PriceTable::cost(&p, &token_counts(&r.usage));
                     f.computed_usd[i] = Some(c);
                     f.cost_usd[i] = c;
                 }
             }
         }
         if f.reported_counted[i] && f.computed_usd[i].is_none() {
-            f.cost_usd[i] = s.reported_cost_usd.unwrap_or(0.0);
+            f.cost_usd[i] = r.reported.unwrap_or(0.0);
         }
     }
     f
