@@ -201,3 +201,26 @@ fn seed002_demo_is_not_a_loop() {
     assert!(!has(&a, AnomalyKind::Loop));
     assert!(!has(&a, AnomalyKind::PossibleLoop));
 }
+
+/// python3 over sessions.jsonl: per session totalInputTokens / totalOutputTokens / durationMs;
+/// the spans carry no usage, so the run's own totals are the tokens shown.
+#[test]
+fn seed003_sessions_use_the_run_totals_for_tokens() {
+    let ws = load_dir("seed-formats/seed003-ts-four-pillars");
+    assert_eq!(ws.runs.len(), 5);
+    let want = [
+        ("31413314", 887, 101, 1743),
+        ("e19f8dda", 1635, 214, 4602),
+        ("c330379d", 404, 58, 842),
+        ("63ba1bf5", 401, 40, 2192),
+        ("525d7ea6", 394, 17, 1273),
+    ];
+    for (id, input, output, ms) in want {
+        let run = ws.runs.iter().find(|r| r.id.starts_with(id)).unwrap();
+        let a = analyze_run(run, &AnalysisConfig::default());
+        let s = &a.summary;
+        assert!(s.tokens_from_run, "{id}");
+        assert_eq!((s.tokens.input, s.tokens.output), (input, output), "{id}");
+        assert_eq!(s.duration_ns, ms * 1_000_000, "{id}");
+    }
+}

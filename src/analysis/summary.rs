@@ -14,7 +14,8 @@
 //!   call in a saved trace is counted as not successful (seed 000 leaves a tool's span open
 //!   when the tool raised).
 //! - Tokens and reported cost: once per model call (see `usage`), never summing an aggregate on
-//!   an agent span on top of its children.
+//!   an agent span on top of its children. When no span reports usage, the run's own stated
+//!   token totals are used (`tokens_from_run`).
 //! - `computed_cost_usd`: the price table applied to each counted usage with a known model; the
 //!   models without a price are listed in `unpriced_models`. `None` when no call could be priced
 //!   (never a misleading $0).
@@ -97,6 +98,8 @@ pub struct RunSummary {
     pub tokens: TokenTotals,
     /// Spans whose usage was counted (one per model call that reports usage).
     pub calls_with_usage: usize,
+    /// `tokens` are the run's own stated totals, because no span reports usage.
+    pub tokens_from_run: bool,
     pub reported_cost_usd: Option<f64>,
     pub computed_cost_usd: Option<f64>,
     /// computed − reported, when both exist.
@@ -265,6 +268,14 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
     }
     unpriced.sort();
     let reported = reported.or(run.reported_cost_usd);
+    // No span reports usage but the run states totals (seed 003 session summaries): show those.
+    let tokens_from_run = calls_with_usage == 0
+        && (run.reported_input_tokens.is_some() || run.reported_output_tokens.is_some());
+    if tokens_from_run {
+        tokens.input = run.reported_input_tokens.unwrap_or(0);
+        tokens.output = run.reported_output_tokens.unwrap_or(0);
+        tokens.total = tokens.input + tokens.output;
+    }
     let starts = &tree.start_ns;
     for list in [&mut lists.llm, &mut lists.iterations, &mut lists.errors] {
         // Stable: equal starts keep index order.
@@ -310,6 +321,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
         tool_success_rate: (tool_calls > 0).then(|| tool_ok as f64 / tool_calls as f64),
         tokens,
         calls_with_usage,
+        tokens_from_run,
         reported_cost_usd: reported,
         computed_cost_usd: computed,
         cost_difference_usd: computed.zip(reported).map(|(c, r)| c - r),

@@ -54,6 +54,7 @@ pub fn run_json(run: &Run, a: &RunAnalysis) -> Value {
         "cache_write_tokens": s.tokens.cache_write,
         "reasoning_tokens": s.tokens.reasoning,
         "total_tokens": s.tokens.total,
+        "tokens_from_run": s.tokens_from_run,
         "cost_usd": s.computed_cost_usd,
         "reported_cost_usd": s.reported_cost_usd,
         "cost_difference_usd": s.cost_difference_usd,
