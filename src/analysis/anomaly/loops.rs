@@ -142,15 +142,18 @@ pub fn repeated_calls(
         .into_iter()
         .map(|((name, args), ids)| {
             let cost = waste_after_first(tree, &spent, &ids);
-            let args_text = if args.is_empty() {
-                "no arguments".to_string()
+            let message = if args.is_empty() {
+                format!(
+                    "{name} was called {}, each time without recorded arguments",
+                    times(ids.len())
+                )
             } else {
-                format!("arguments {}", short(&args, 80))
+                format!(
+                    "{name} was called {} with the same arguments {}",
+                    times(ids.len()),
+                    short(&args, 80)
+                )
             };
-            let message = format!(
-                "{name} was called {} with the same {args_text}",
-                times(ids.len())
-            );
             let mut evidence = vec![format!(
                 "after the first call: {} more calls, {} of run time, {} tokens, {}",
                 ids.len() - 1,

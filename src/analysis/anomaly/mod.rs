@@ -83,7 +83,8 @@ pub struct Waste {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Anomaly {
     pub kind: AnomalyKind,
-    /// The spans involved, in time order.
+    /// The spans involved, in time order (error cascades: the failing children first, then the
+    /// failing ancestors from nearest to the root).
     pub span_ids: Vec<SpanIdx>,
     /// One sentence in plain words naming the tool or model.
     pub message: String,
