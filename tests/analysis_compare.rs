@@ -68,8 +68,10 @@ fn alignment_of_a_clean_run_and_a_retried_one() {
     assert_eq!(al.rows[3].kind, RowKind::Changed);
     assert_eq!(
         al.first_divergence.as_deref(),
-        Some("step 4: both runs called billing_api; it succeeded in run A and failed in run B")
+        Some("step 3: both runs called billing_api; it succeeded in run A and failed in run B")
     );
+    // The run itself is step 0, so steps count as the agent counted them (billing_api is seq 3).
+    assert_eq!(al.step_base, 0);
     assert_eq!(al.totals_delta.spans, 1);
     assert_eq!(al.totals_delta.duration_ns, (8315 - 2818) * 1_000_000);
     // Same steps, other version: the root's name differs but it is still the same step.

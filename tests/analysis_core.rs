@@ -455,7 +455,7 @@ fn alignment_names_the_first_divergence() {
     assert_eq!((al.matched, al.added, al.removed), (5, 1, 1));
     assert_eq!(
         al.first_divergence.as_deref(),
-        Some("step 5: run A called search_docs, run B called cache_lookup")
+        Some("step 4: run A called search_docs, run B called cache_lookup")
     );
     assert_eq!(al.rows[4].kind, RowKind::Removed);
     let same = align_with(&a, &a, &PriceTable::bundled());

@@ -78,6 +78,9 @@ pub struct Alignment {
     /// True when the runs differed too much for an exact alignment and the tail was paired by
     /// position.
     pub approximate: bool,
+    /// The step number of `rows[0]`: 0 when both runs are one tree under a shared root (the run
+    /// itself is "step 0", so its steps count from 1 as the agent counted them), else 1.
+    pub step_base: usize,
 }
 
 /// Aligns two runs with the bundled prices.
@@ -207,7 +210,8 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
         }
         rows.push(row);
     }
-    let first_divergence = divergence(a, b, &rows, &ta, &tb);
+    let step_base = usize::from(!shared_root(&rows, &ta, &tb));
+    let first_divergence = divergence(a, b, &rows, &ta, &tb, step_base);
     let (x, y) = (totals(&sa), totals(&sb));
     Alignment {
         totals_delta: Totals {
@@ -228,6 +232,22 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
         removed,
         first_divergence,
         approximate,
+        step_base,
+    }
+}
+
+/// Whether the first row pairs the single roots of both runs.
+fn shared_root(rows: &[AlignRow], ta: &Tree, tb: &Tree) -> bool {
+    let single = |t: &Tree| t.roots.len() == 1;
+    match rows.first() {
+        Some(r) => {
+            single(ta)
+                && single(tb)
+                && r.a.is_some()
+                && r.a == ta.roots.first().copied()
+                && r.b == tb.roots.first().copied()
+        }
+        None => false,
     }
 }
 
@@ -246,7 +266,14 @@ fn did(s: &Span) -> String {
     }
 }
 
-fn divergence(a: &Run, b: &Run, rows: &[AlignRow], ta: &Tree, tb: &Tree) -> Option<String> {
+fn divergence(
+    a: &Run,
+    b: &Run,
+    rows: &[AlignRow],
+    ta: &Tree,
+    tb: &Tree,
+    step_base: usize,
+) -> Option<String> {
     // A different step or a different outcome first; a step that only got slower or used more
     // tokens counts when nothing else differs.
     let structural = |r: &AlignRow| {
@@ -258,7 +285,7 @@ fn divergence(a: &Run, b: &Run, rows: &[AlignRow], ta: &Tree, tb: &Tree) -> Opti
         .iter()
         .position(structural)
         .or_else(|| rows.iter().position(|r| r.kind != RowKind::Matched))?;
-    let step = pos + 1;
+    let step = pos + step_base;
     let r = &rows[pos];
     let next = rows.get(pos + 1);
     Some(match r.kind {

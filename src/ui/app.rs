@@ -29,8 +29,14 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // First load: the built-in demo, so a newcomer sees a run at once.
-    loader::load_demo(state);
+    // First load: a shared run or hosted file the link names; otherwise the built-in demo, so a
+    // newcomer sees a run at once.
+    if matches!(
+        super::share::load_incoming(state),
+        super::share::Incoming::Nothing
+    ) {
+        loader::load_demo(state);
+    }
 
     view! {
         <DropZone/>

@@ -92,7 +92,7 @@ fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
             let (spa, spb) = (sa.map(|s| s.id.clone()), sb.map(|s| s.id.clone()));
             view! {
                 <tr class=format!("cmp-row r-{}", match r.kind { RowKind::Matched => "matched", RowKind::Changed => "changed", RowKind::Added => "added", RowKind::Removed => "removed" })>
-                    <td class="num">{n + 1}</td>
+                    <td class="num">{n + alignment.step_base}</td>
                     <td><span class="tag">{match r.kind { RowKind::Matched => "=", RowKind::Changed => "~", RowKind::Added => "+", RowKind::Removed => "−" }}</span></td>
                     <td class="cmp-name">
                         {sa.map(|s| { let id = ida.clone(); let sid = spa.clone(); view! { <button class="link" on:click=move |_| { let (id, sid) = (id.clone(), sid.clone()); state.navigate(true, move |v| { *v = Default::default(); v.page = crate::view::state::Page::Run; v.run = Some(id); v.span = sid; }); }>{s.name.clone()}</button> } })}

@@ -99,6 +99,7 @@ pub fn load_file_list(state: AppState, list: web_sys::FileList) {
 
 /// Clears everything loaded.
 pub fn clear(state: AppState) {
+    state.carried_data.set(None);
     state.set_loaded(Workspace::default());
 }
 

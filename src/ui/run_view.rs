@@ -330,6 +330,7 @@ fn Toolbar(run_i: usize, rows: Memo<Rows>) -> impl IntoView {
                 on:change=move |ev| { let on = event_target_checked(&ev); state.navigate(false, move |v| v.critical_path = on); }/>"Critical path"</label>
             <span class="spacer"></span>
             <super::panels::ExportMenu run_i/>
+            <super::share::ShareButton run_i/>
         </div>
     }
 }

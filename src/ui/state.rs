@@ -70,6 +70,9 @@ pub struct AppState {
     pub targets: RwSignal<Vec<crate::view::targets::Target>>,
     pub theme: RwSignal<Theme>,
     pub config: StoredValue<AnalysisConfig>,
+    /// A shared run's payload (`data=`) kept in the URL while that run is loaded, so a reload of
+    /// a shared link still has the run.
+    pub carried_data: RwSignal<Option<String>>,
     /// Index of the open run in `loaded.ws.runs`.
     pub current: Memo<Option<usize>>,
     /// The page and panel alone, so views that switch on them re-render only when they change
@@ -102,6 +105,7 @@ impl AppState {
                 Theme::Light
             }),
             config: StoredValue::new(AnalysisConfig::default()),
+            carried_data: RwSignal::new(None),
             current,
             page: Memo::new(move |_| view.with(|v| v.page)),
             panel: Memo::new(move |_| view.with(|v| v.panel)),
@@ -113,8 +117,18 @@ impl AppState {
         let mut next = self.view.get_untracked();
         f(&mut next);
         if next != self.view.get_untracked() {
-            dom::set_fragment(&next.to_fragment(), push);
+            dom::set_fragment(&self.fragment_of(&next), push);
             self.view.set(next);
+        }
+    }
+
+    /// The fragment for a view, with the carried shared run if there is one.
+    pub fn fragment_of(&self, v: &ViewState) -> String {
+        let view = v.to_fragment();
+        match self.carried_data.get_untracked() {
+            Some(d) if view.is_empty() => format!("{}={d}", crate::share::DATA_KEY),
+            Some(d) => format!("{view}&{}={d}", crate::share::DATA_KEY),
+            None => view,
         }
     }
 

@@ -8,6 +8,16 @@ use crate::analysis::stats::Distribution;
 use crate::view::format;
 use leptos::prelude::*;
 
+/// A whole number that may be negative (a delta): `-955`, `1,204`.
+fn signed_count(v: f64) -> String {
+    let n = format::count(v.abs().round() as u64);
+    if v < -0.5 {
+        format!("-{n}")
+    } else {
+        n
+    }
+}
+
 fn key_of(s: &str) -> GroupKey {
     match s {
         "" | "agent_version" => GroupKey::AgentVersion,
@@ -61,7 +71,7 @@ pub fn VersionsView() -> impl IntoView {
                                 {row("Duration", &s.duration_ms, |v| format::duration((v * 1e6) as i64))}
                                 {row("Iterations", &s.iterations, |v| format!("{v:.1}"))}
                                 {row("Cost", &s.cost_usd, format::usd)}
-                                {row("Tokens", &s.tokens, |v| format::count(v.max(0.0) as u64))}
+                                {row("Tokens", &s.tokens, signed_count)}
                                 {row("Error rate", &s.error_rate, format::percent)}
                                 {row("Anomalies", &s.anomalies, |v| format!("{v:.2}"))}
                             </tbody>

@@ -1,0 +1,186 @@
+//! Share links, with no server: the link carries the view and, when it fits, the run itself
+//! (redacted by default), compressed into the URL fragment — which browsers never send to any
+//! server, GitHub Pages included. Large runs link to where their file is hosted instead
+//! (`#src=https://…`, fetched by the teammate's browser).
+
+use super::dom;
+use super::state::AppState;
+use crate::ingest::{self, InputFile};
+use crate::model::{Format, Problem, Severity, SourceFile, Workspace};
+use crate::share::{self, LinkReport, RedactOptions};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What the first load found in the URL.
+pub enum Incoming {
+    Nothing,
+    /// The run travelled in the link.
+    Data,
+    /// A file to fetch.
+    Src,
+}
+
+/// Reads `data=` or `src=` from the URL on first load and loads what they carry. Returns what
+/// it found so the caller knows whether to show the demo.
+pub fn load_incoming(state: AppState) -> Incoming {
+    let fragment = dom::fragment();
+    if let Some(result) = share::data_from_fragment(&fragment) {
+        let mut ws = Workspace::default();
+        match result {
+            Ok(run) => {
+                ws.files.push(SourceFile {
+                    name: "shared link".into(),
+                    size: fragment.len() as u64,
+                    formats: vec![Format::SpoorRun],
+                    spans: run.spans.len() as u64,
+                    ..Default::default()
+                });
+                ws.runs.push(run);
+                let data = crate::view::state::pairs(&fragment)
+                    .into_iter()
+                    .find(|(k, _)| k == share::DATA_KEY)
+                    .map(|(_, v)| v);
+                state.carried_data.set(data);
+            }
+            Err(e) => ws.problems.push(Problem {
+                severity: Severity::Error,
+                file: "shared link".into(),
+                place: None,
+                message: e.to_string(),
+            }),
+        }
+        state.set_loaded(ws);
+        return Incoming::Data;
+    }
+    match state.view.with_untracked(|v| v.src.clone()) {
+        Some(src) => {
+            fetch_src(state, src);
+            Incoming::Src
+        }
+        None => Incoming::Nothing,
+    }
+}
+
+/// Fetches a hosted trace file named by `#src=` and loads it like a dropped file.
+fn fetch_src(state: AppState, url: String) {
+    leptos::task::spawn_local(async move {
+        state.loading.set(Some((format!("Fetching {url}…"), 0.2)));
+        let name = url.rsplit('/').next().unwrap_or("linked file").to_string();
+        let result = fetch_bytes(&url).await;
+        state.loading.set(None);
+        let mut ws = Workspace::default();
+        match result {
+            Ok(bytes) => ingest::add_files(
+                &mut ws,
+                &[InputFile {
+                    name: &name,
+                    bytes: &bytes,
+                }],
+            ),
+            Err(message) => ws.problems.push(Problem {
+                severity: Severity::Error,
+                file: url.clone(),
+                place: None,
+                message,
+            }),
+        }
+        state.set_loaded(ws);
+    });
+}
+
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    if !url.starts_with("https://")
+        && !url.starts_with("http://127.0.0.1")
+        && !url.starts_with("http://localhost")
+    {
+        return Err("only https:// links can be fetched".into());
+    }
+    let opts = web_sys::RequestInit::new();
+    opts.set_mode(web_sys::RequestMode::Cors);
+    let req = web_sys::Request::new_with_str_and_init(url, &opts)
+        .map_err(|_| "that is not a valid URL".to_string())?;
+    let resp = wasm_bindgen_futures::JsFuture::from(dom::window().fetch_with_request(&req))
+        .await
+        .map_err(|_| "the host refused the request or does not allow cross-origin reads (CORS); download the file and drop it on the page instead".to_string())?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "no response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("the host answered HTTP {}", resp.status()));
+    }
+    let buf = resp
+        .array_buffer()
+        .map_err(|_| "could not read the response".to_string())?;
+    let buf = wasm_bindgen_futures::JsFuture::from(buf)
+        .await
+        .map_err(|_| "could not read the response".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// The share button and its dialog.
+#[component]
+pub fn ShareButton(run_i: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let open = RwSignal::new(false);
+    let include_text = RwSignal::new(false);
+    let hosted = RwSignal::new(String::new());
+    let copied = RwSignal::new(false);
+    let link = Memo::new(move |_| {
+        if !open.get() {
+            return String::new();
+        }
+        let base = dom::window().location().href().unwrap_or_default();
+        let base = base.split('#').next().unwrap_or_default().to_string();
+        let view = state.view.get();
+        let src = hosted.get();
+        if !src.trim().is_empty() {
+            let mut v = view.clone();
+            v.src = Some(src.trim().to_string());
+            return format!("{base}#{}", v.to_fragment());
+        }
+        let opts = RedactOptions {
+            include_text: include_text.get(),
+        };
+        let fragment = state
+            .loaded
+            .with(|l| share::fragment_with_data(&view, &l.ws.runs[run_i], &opts));
+        format!("{base}#{fragment}")
+    });
+    let report = Memo::new(move |_| LinkReport::of(&link.get()));
+    let copy = move |_| {
+        let text = link.get_untracked();
+        let clip = dom::window().navigator().clipboard();
+        let _ = clip.write_text(&text);
+        copied.set(true);
+    };
+    view! {
+        <button class="btn small" data-testid="share" on:click=move |_| { copied.set(false); open.update(|o| *o = !*o) }>"Share…"</button>
+        <Show when=move || open.get()>
+            <div class="dialog" role="dialog" aria-label="Share this view" data-testid="share-dialog">
+                <h2>"Share this view"</h2>
+                <p class="muted">"The link carries this run and view in its #fragment, which browsers never send to any server. Nothing is uploaded."</p>
+                <label class="check"><input type="checkbox" data-testid="include-text"
+                    prop:checked=move || include_text.get()
+                    on:change=move |ev| include_text.set(event_target_checked(&ev))/>
+                    "Include prompts, completions, tool arguments and results (off: only structure, names, timings, tokens, costs and statuses)"</label>
+                <label>"Or link to where the file is hosted (for large runs): "
+                    <input type="url" placeholder="https://…/trace.json" prop:value=move || hosted.get()
+                        on:input=move |ev| hosted.set(event_target_value(&ev))/></label>
+                <textarea readonly data-testid="share-link" rows="4" prop:value=move || link.get()></textarea>
+                <p data-testid="share-size" class:warn=move || !report.get().fits_chat>{move || {
+                    let r = report.get();
+                    let kb = r.chars as f64 / 1024.0;
+                    if !r.fits_browser() {
+                        format!("{kb:.0} KB: too long for a browser to open. Link to the hosted file instead.")
+                    } else if !r.fits_chat {
+                        format!("{kb:.1} KB: longer than chat tools accept (about 8 KB). Share it by e-mail or link to the hosted file.")
+                    } else {
+                        format!("{kb:.1} KB: fits in a chat message.")
+                    }
+                }}</p>
+                <div class="dialog-actions">
+                    <button class="btn primary" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
+                    <button class="btn" on:click=move |_| open.set(false)>"Close"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}
