@@ -63,9 +63,9 @@ fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
     });
     let scale = ba.duration_ns().max(bb.duration_ns()).max(1) as f64;
     let (ta, tb, td) = (
-        alignment.totals_a.clone(),
-        alignment.totals_b.clone(),
-        alignment.totals_delta.clone(),
+        alignment.totals_a,
+        alignment.totals_b,
+        alignment.totals_delta,
     );
     let int_row = |label: &'static str, a: i64, b: i64, d: i64| {
         view! {

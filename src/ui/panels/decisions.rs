@@ -6,6 +6,9 @@ use crate::view::format;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
+/// Indices of one step's decisions, signals and failures.
+type StepRecords = (Vec<usize>, Vec<usize>, Vec<usize>);
+
 #[component]
 pub fn DecisionsPanel(run_i: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -16,7 +19,7 @@ pub fn DecisionsPanel(run_i: usize) -> impl IntoView {
             return view! { <p class="hint">"This run records no decisions, quality signals or failures."</p> }.into_any();
         }
         // Group by step; records without a step go last.
-        let mut steps: BTreeMap<Option<u32>, (Vec<usize>, Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        let mut steps: BTreeMap<Option<u32>, StepRecords> = BTreeMap::new();
         for (i, d) in run.decisions.iter().enumerate() { steps.entry(d.step).or_default().0.push(i); }
         for (i, q) in run.signals.iter().enumerate() { steps.entry(q.step).or_default().1.push(i); }
         for (i, f) in run.failures.iter().enumerate() { steps.entry(f.step).or_default().2.push(i); }
