@@ -5,23 +5,16 @@
 use spoor::analysis::align::{align, RowKind};
 use spoor::analysis::groups::{group, shift, GroupKey};
 use spoor::analysis::{analyze_run, AnalysisConfig};
-use spoor::ingest::{load, InputFile};
-use spoor::model::{Run, Workspace};
+use spoor::model::Workspace;
 
+mod common;
+use common::{load_paths, run_by_id_prefix};
+
+/// Seed 001's ten-run file: two agent versions, five runs each.
 fn versions() -> Workspace {
-    let path = "../shared/fixtures/seed-formats/seed001-agenttracer/runs_version_comparison.json";
-    let bytes = std::fs::read(path).unwrap();
-    load(&[InputFile {
-        name: path,
-        bytes: &bytes,
-    }])
-}
-
-fn run<'a>(ws: &'a Workspace, id_prefix: &str) -> &'a Run {
-    ws.runs
-        .iter()
-        .find(|r| r.id.starts_with(id_prefix))
-        .unwrap_or_else(|| panic!("no run {id_prefix}"))
+    load_paths(&[
+        "../shared/fixtures/seed-formats/seed001-agenttracer/runs_version_comparison.json",
+    ])
 }
 
 #[test]
@@ -60,7 +53,10 @@ fn alignment_of_a_clean_run_and_a_retried_one() {
     let ws = versions();
     // 32b27cad: analyze_query, kb_search, billing_api, generate_response (all success).
     // 7e3c1131: analyze_query, kb_search, billing_api (failure), billing_api, generate_response.
-    let (a, b) = (run(&ws, "32b27cad"), run(&ws, "7e3c1131"));
+    let (a, b) = (
+        run_by_id_prefix(&ws, "32b27cad"),
+        run_by_id_prefix(&ws, "7e3c1131"),
+    );
     let al = align(a, b);
     assert_eq!(al.added, 1);
     assert_eq!(al.removed, 0);
@@ -75,7 +71,7 @@ fn alignment_of_a_clean_run_and_a_retried_one() {
     assert_eq!(al.totals_delta.spans, 1);
     assert_eq!(al.totals_delta.duration_ns, (8315 - 2818) * 1_000_000);
     // Same steps, other version: the root's name differs but it is still the same step.
-    let c = run(&ws, "338e3fd0");
+    let c = run_by_id_prefix(&ws, "338e3fd0");
     let al = align(a, c);
     assert_eq!((al.added, al.removed), (0, 0));
 }

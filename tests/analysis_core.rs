@@ -9,6 +9,9 @@ use spoor::analysis::{
 };
 use spoor::model::{flags, Run, Span, SpanKind, Status, ToolCall, Usage};
 
+mod common;
+use common::{anomalies_of, has_anomaly, span_ids};
+
 const MS: i64 = 1_000_000;
 
 fn span(id: &str, parent: Option<u32>, kind: SpanKind, start_ms: i64, end_ms: Option<i64>) -> Span {
@@ -53,10 +56,6 @@ fn run(spans: Vec<Span>) -> Run {
     }
 }
 
-fn ids(r: &Run, v: &[u32]) -> Vec<String> {
-    v.iter().map(|&i| r.spans[i as usize].id.clone()).collect()
-}
-
 #[test]
 fn tree_orders_children_and_hangs_orphans_and_extra_roots() {
     let mut orphan = span("o", None, SpanKind::Other, 5, Some(6));
@@ -72,14 +71,14 @@ fn tree_orders_children_and_hangs_orphans_and_extra_roots() {
     let t = Tree::build(&r);
     assert_eq!(t.root, Some(0));
     assert_eq!(
-        ids(&r, t.children(0)),
+        span_ids(&r, t.children(0)),
         ["o", "early", "late", "second-root"]
     );
     assert_eq!(
-        ids(&r, &t.preorder),
+        span_ids(&r, &t.preorder),
         ["root", "o", "early", "kid", "late", "second-root"]
     );
-    assert_eq!(ids(&r, &t.orphans), ["second-root", "o"]);
+    assert_eq!(span_ids(&r, &t.orphans), ["second-root", "o"]);
     assert_eq!(t.depth, vec![0, 1, 1, 1, 1, 2]);
 }
 
@@ -93,7 +92,7 @@ fn tree_cuts_parent_cycles_and_survives_deep_chains() {
     ]);
     let t = Tree::build(&r);
     assert_eq!(t.preorder.len(), 3);
-    assert_eq!(ids(&r, &t.orphans), ["a"]);
+    assert_eq!(span_ids(&r, &t.orphans), ["a"]);
     assert_eq!(t.parent[2], Some(1));
 
     let n = 100_000u32;
@@ -173,14 +172,17 @@ fn critical_path_follows_jaeger_definition() {
         .map(|(a, b, c)| (a.to_string(), *b, *c))
         .collect();
     assert_eq!(got, want);
-    assert_eq!(ids(&r, &critical_path(&r, &t)), ["A", "B", "C", "D"]);
+    assert_eq!(span_ids(&r, &critical_path(&r, &t)), ["A", "B", "C", "D"]);
     // Back-to-back siblings both count (Jaeger's strict comparison would drop X).
     let r = run(vec![
         span("P", None, SpanKind::Agent, 0, Some(30)),
         span("X", Some(0), SpanKind::Other, 0, Some(10)),
         span("Y", Some(0), SpanKind::Other, 10, Some(30)),
     ]);
-    assert_eq!(ids(&r, &critical_path(&r, &Tree::build(&r))), ["X", "Y"]);
+    assert_eq!(
+        span_ids(&r, &critical_path(&r, &Tree::build(&r))),
+        ["X", "Y"]
+    );
 }
 
 fn agent_run() -> Run {
@@ -296,13 +298,9 @@ fn price_lookup_strips_prefixes_dates_and_falls_back_to_prefixes() {
 fn repeated_calls_are_a_loop_with_waste_after_the_first() {
     let r = agent_run();
     let a = analyze_run(&r, &AnalysisConfig::default());
-    let l: Vec<_> = a
-        .anomalies
-        .iter()
-        .filter(|x| x.kind == AnomalyKind::Loop)
-        .collect();
+    let l = anomalies_of(&a, AnomalyKind::Loop);
     assert_eq!(l.len(), 1);
-    assert_eq!(ids(&r, &l[0].span_ids), ["t1", "t2", "t3"]);
+    assert_eq!(span_ids(&r, &l[0].span_ids), ["t1", "t2", "t3"]);
     assert!(
         l[0].message.contains("search was called 3 times"),
         "{}",
@@ -312,11 +310,8 @@ fn repeated_calls_are_a_loop_with_waste_after_the_first() {
     assert_eq!(l[0].cost.time_ns, 7800 * MS);
     assert_eq!(l[0].cost.tokens, 2200 + 110);
     // Three calls only: below seed 000's window of five.
-    assert!(!a
-        .anomalies
-        .iter()
-        .any(|x| x.kind == AnomalyKind::PossibleLoop));
-    assert!(a.anomalies.iter().any(|x| x.kind == AnomalyKind::SlowModel));
+    assert!(!has_anomaly(&a, AnomalyKind::PossibleLoop));
+    assert!(has_anomaly(&a, AnomalyKind::SlowModel));
 }
 
 #[test]
@@ -335,14 +330,10 @@ fn possible_loop_retry_and_error_cascade() {
     }
     let r = run(spans);
     let a = analyze_run(&r, &AnalysisConfig::default());
-    let p: Vec<_> = a
-        .anomalies
-        .iter()
-        .filter(|x| x.kind == AnomalyKind::PossibleLoop)
-        .collect();
+    let p = anomalies_of(&a, AnomalyKind::PossibleLoop);
     assert_eq!(p.len(), 1);
-    assert_eq!(ids(&r, &p[0].span_ids), ["t0", "t1", "t2", "t3", "t4"]);
-    assert!(!a.anomalies.iter().any(|x| x.kind == AnomalyKind::Loop));
+    assert_eq!(span_ids(&r, &p[0].span_ids), ["t0", "t1", "t2", "t3", "t4"]);
+    assert!(!has_anomaly(&a, AnomalyKind::Loop));
 
     // Implicit retry: a failed call repeated with the same arguments, then success.
     let mut f1 = tool("f1", 1, "fetch", "{\"u\":1}", 10, 30);
@@ -362,13 +353,9 @@ fn possible_loop_retry_and_error_cascade() {
         boom,
     ]);
     let a = analyze_run(&r, &AnalysisConfig::default());
-    let rt: Vec<_> = a
-        .anomalies
-        .iter()
-        .filter(|x| x.kind == AnomalyKind::Retry)
-        .collect();
+    let rt = anomalies_of(&a, AnomalyKind::Retry);
     assert_eq!(rt.len(), 1);
-    assert_eq!(ids(&r, &rt[0].span_ids), ["f1", "f2"]);
+    assert_eq!(span_ids(&r, &rt[0].span_ids), ["f1", "f2"]);
     assert_eq!(rt[0].cost.time_ns, 20 * MS);
     assert!(
         rt[0]
@@ -377,13 +364,9 @@ fn possible_loop_retry_and_error_cascade() {
         "{}",
         rt[0].message
     );
-    let ec: Vec<_> = a
-        .anomalies
-        .iter()
-        .filter(|x| x.kind == AnomalyKind::ErrorCascade)
-        .collect();
+    let ec = anomalies_of(&a, AnomalyKind::ErrorCascade);
     assert_eq!(ec.len(), 1);
-    assert_eq!(ids(&r, &ec[0].span_ids), ["f1", "boom", "act", "root"]);
+    assert_eq!(span_ids(&r, &ec[0].span_ids), ["f1", "boom", "act", "root"]);
     assert!(
         ec[0]
             .message
@@ -391,10 +374,7 @@ fn possible_loop_retry_and_error_cascade() {
         "{}",
         ec[0].message
     );
-    assert!(a
-        .anomalies
-        .iter()
-        .any(|x| x.kind == AnomalyKind::ToolFailureRate));
+    assert!(has_anomaly(&a, AnomalyKind::ToolFailureRate));
 
     // Explicit retry_of links (seed 001).
     let mut s1 = tool("1", 0, "billing_api", "", 0, 30_000);
@@ -407,14 +387,10 @@ fn possible_loop_retry_and_error_cascade() {
         s2,
     ]);
     let a = analyze_run(&r, &AnalysisConfig::default());
-    let rt: Vec<_> = a
-        .anomalies
-        .iter()
-        .filter(|x| x.kind == AnomalyKind::Retry)
-        .collect();
+    let rt = anomalies_of(&a, AnomalyKind::Retry);
     assert_eq!(rt.len(), 1);
     assert_eq!(rt[0].cost.time_ns, 30_000 * MS);
-    assert!(a.anomalies.iter().any(|x| x.kind == AnomalyKind::SlowTool));
+    assert!(has_anomaly(&a, AnomalyKind::SlowTool));
 }
 
 #[test]

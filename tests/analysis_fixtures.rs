@@ -3,40 +3,17 @@
 //! comments), never by running this code.
 
 use spoor::analysis::{analyze_run, AnalysisConfig, AnomalyKind, RunAnalysis};
-use spoor::ingest::{load, InputFile};
 use spoor::model::{Run, Workspace};
-use std::path::Path;
 
-const FIX: &str = "../shared/fixtures";
+mod common;
+use common::{
+    anomalies_of, has_anomaly, load_dir, load_paths, run_by_id_prefix, span_ids, span_index,
+    FIXTURES,
+};
 
-fn load_paths(paths: &[String]) -> Workspace {
-    let bytes: Vec<(String, Vec<u8>)> = paths
-        .iter()
-        .map(|p| {
-            (
-                p.clone(),
-                std::fs::read(p).unwrap_or_else(|e| panic!("{p}: {e}")),
-            )
-        })
-        .collect();
-    let files: Vec<InputFile> = bytes
-        .iter()
-        .map(|(n, b)| InputFile { name: n, bytes: b })
-        .collect();
-    load(&files)
-}
-
-fn load_dir(dir: &str) -> Workspace {
-    let mut paths: Vec<String> = std::fs::read_dir(Path::new(FIX).join(dir))
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
-        .collect();
-    paths.sort();
-    load_paths(&paths)
-}
-
+/// One fixture, named by its full path like the folders [`load_dir`] loads.
 fn load_file(file: &str) -> Workspace {
-    load_paths(&[format!("{FIX}/{file}")])
+    load_paths(&[format!("{FIXTURES}/{file}")])
 }
 
 fn only_run(ws: &Workspace) -> (&Run, RunAnalysis) {
@@ -48,16 +25,6 @@ fn only_run(ws: &Workspace) -> (&Run, RunAnalysis) {
     );
     let r = &ws.runs[0];
     (r, analyze_run(r, &AnalysisConfig::default()))
-}
-
-fn ids(run: &Run, v: &[u32]) -> Vec<String> {
-    v.iter()
-        .map(|&i| run.spans[i as usize].id.clone())
-        .collect()
-}
-
-fn has(a: &RunAnalysis, k: AnomalyKind) -> bool {
-    a.anomalies.iter().any(|x| x.kind == k)
 }
 
 /// python3: counts by `gen_ai.operation.name` (chat 5, execute_tool 7); usage on 5 spans, none
@@ -82,10 +49,10 @@ fn jaeger_genai_trace_figures() {
     }
     assert_eq!(s.duration_ns, 44_000_000_000);
     assert_eq!(
-        ids(run, &a.critical_path),
+        span_ids(run, &a.critical_path),
         ["0000000000000001", "0000000000000002", "0000000000000003"]
     );
-    let at = |id: &str| run.spans.iter().position(|s| s.id == id).unwrap();
+    let at = |id: &str| span_index(run, id);
     assert_eq!(a.self_times[at("0000000000000001")], 1_000_000_000);
     assert_eq!(a.self_times[at("0000000000000004")], 37_955_000_000);
     assert_eq!(a.self_times[at("0000000000000005")], 50_000_000);
@@ -110,16 +77,16 @@ fn seed000_success_scenario() {
     assert!((s.reported_cost_usd.unwrap() - 0.015065).abs() < 1e-9);
     // gpt-4.1 (log.json AGENT_INIT) at LiteLLM's $2 / $8 per million: 4158·2e-6 + 467·8e-6.
     assert!((s.computed_cost_usd.unwrap() - 0.012052).abs() < 1e-9);
-    assert!(!has(&a, AnomalyKind::Loop));
-    assert!(!has(&a, AnomalyKind::PossibleLoop));
+    assert!(!has_anomaly(&a, AnomalyKind::Loop));
+    assert!(!has_anomaly(&a, AnomalyKind::PossibleLoop));
     let want = [
         "87459a4e", "afe3cde2", "55cf3c14", "00f55a5d", "d09339e6", "f1e2ff7b", "c80021a2",
         "79efd7ee", "850d254f", "f7f8c51d", "23abbc46", "e0439df2", "b1456df2", "acda8f25",
         "0b93aa61", "a11371d4", "5081062c", "50e2bd61", "ce1345e0", "864cc1ea", "e62abac7",
     ];
-    assert_eq!(ids(run, &a.critical_path), want);
+    assert_eq!(span_ids(run, &a.critical_path), want);
     // Self time of the root: 134.4 µs from the float seconds (± rounding of the conversion).
-    let root = run.spans.iter().position(|s| s.id == "87459a4e").unwrap();
+    let root = span_index(run, "87459a4e");
     assert!(
         (a.self_times[root] - 134_400).abs() <= 1_000,
         "{}",
@@ -139,11 +106,7 @@ fn seed000_loop_scenario_is_a_loop() {
         (39, 10, 9, 10)
     );
     assert_eq!((s.tokens.input, s.tokens.output), (10060, 333));
-    let l: Vec<_> = a
-        .anomalies
-        .iter()
-        .filter(|x| x.kind == AnomalyKind::Loop)
-        .collect();
+    let l = anomalies_of(&a, AnomalyKind::Loop);
     assert_eq!(l.len(), 1);
     assert_eq!(l[0].span_ids.len(), 9);
     assert!(
@@ -151,8 +114,8 @@ fn seed000_loop_scenario_is_a_loop() {
         "{}",
         l[0].message
     );
-    assert!(has(&a, AnomalyKind::PossibleLoop));
-    assert!(has(&a, AnomalyKind::TooManyIterations));
+    assert!(has_anomaly(&a, AnomalyKind::PossibleLoop));
+    assert!(has_anomaly(&a, AnomalyKind::TooManyIterations));
 }
 
 /// python3 over observer_failures_loop.trace.json: get_pod_logs called 3 times with
@@ -166,11 +129,7 @@ fn seed002_failures_loop_is_a_loop() {
     let s = &a.summary;
     assert_eq!(s.tool_calls, 9);
     assert_eq!(s.tokens.total, 12434);
-    let l: Vec<_> = a
-        .anomalies
-        .iter()
-        .filter(|x| x.kind == AnomalyKind::Loop)
-        .collect();
+    let l = anomalies_of(&a, AnomalyKind::Loop);
     assert_eq!(l.len(), 1);
     assert!(
         l[0].message.starts_with("get_pod_logs was called 3 times"),
@@ -187,7 +146,7 @@ fn seed002_failures_loop_is_a_loop() {
     assert!((logs.latency.p95_ns - 1_890_000_000).abs() <= 1_000);
     let rate = s.tool_success_rate.unwrap();
     assert!((rate - 5.0 / 9.0).abs() < 1e-9);
-    assert!(has(&a, AnomalyKind::ToolFailureRate));
+    assert!(has_anomaly(&a, AnomalyKind::ToolFailureRate));
     assert!((s.reported_cost_usd.unwrap() - 0.042006).abs() < 1e-6);
 }
 
@@ -198,8 +157,8 @@ fn seed002_demo_is_not_a_loop() {
     let (_run, a) = only_run(&ws);
     assert_eq!(a.summary.tool_calls, 4);
     assert_eq!(a.summary.llm_calls, 5);
-    assert!(!has(&a, AnomalyKind::Loop));
-    assert!(!has(&a, AnomalyKind::PossibleLoop));
+    assert!(!has_anomaly(&a, AnomalyKind::Loop));
+    assert!(!has_anomaly(&a, AnomalyKind::PossibleLoop));
 }
 
 /// python3 over sessions.jsonl: per session totalInputTokens / totalOutputTokens / durationMs;
@@ -216,7 +175,7 @@ fn seed003_sessions_use_the_run_totals_for_tokens() {
         ("525d7ea6", 394, 17, 1273),
     ];
     for (id, input, output, ms) in want {
-        let run = ws.runs.iter().find(|r| r.id.starts_with(id)).unwrap();
+        let run = run_by_id_prefix(&ws, id);
         let a = analyze_run(run, &AnalysisConfig::default());
         let s = &a.summary;
         assert!(s.tokens_from_run, "{id}");

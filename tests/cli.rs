@@ -6,7 +6,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const FIX: &str = "../shared/fixtures";
+mod common;
+use common::FIXTURES;
 
 fn spoor(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_spoor"))
@@ -79,7 +80,7 @@ fn check_shape(v: &Value, what: &str) {
 #[test]
 fn every_fixture_file_alone_gives_json() {
     let mut files = Vec::new();
-    files_under(Path::new(FIX), &mut files);
+    files_under(Path::new(FIXTURES), &mut files);
     files.sort();
     assert!(files.len() >= 60, "found {} fixture files", files.len());
     for f in &files {
@@ -97,7 +98,7 @@ fn every_fixture_file_alone_gives_json() {
 
 #[test]
 fn every_seed_scenario_folder_together() {
-    let seed = Path::new(FIX).join("seed-formats");
+    let seed = Path::new(FIXTURES).join("seed-formats");
     let mut dirs: Vec<PathBuf> = vec![];
     for e in std::fs::read_dir(&seed).unwrap() {
         let p = e.unwrap().path();
@@ -127,11 +128,11 @@ fn every_seed_scenario_folder_together() {
 }
 
 fn c_loop() -> String {
-    format!("{FIX}/seed-formats/seed000-code-review-agent/c_loop")
+    format!("{FIXTURES}/seed-formats/seed000-code-review-agent/c_loop")
 }
 
 fn a_success() -> String {
-    format!("{FIX}/seed-formats/seed000-code-review-agent/a_success")
+    format!("{FIXTURES}/seed-formats/seed000-code-review-agent/a_success")
 }
 
 #[test]
@@ -200,7 +201,7 @@ fn fail_on_exit_codes() {
         ]),
         Some(1)
     );
-    let b_errors = format!("{FIX}/seed-formats/seed000-code-review-agent/b_errors");
+    let b_errors = format!("{FIXTURES}/seed-formats/seed000-code-review-agent/b_errors");
     assert_eq!(
         code(&["analyze", "--fail-on", "errors", &b_errors]),
         Some(1)

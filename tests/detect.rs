@@ -2,21 +2,14 @@
 //! each format are refused with a message saying which formats were tried and why each failed.
 
 use spoor::ingest::detect::{classify, sniff};
-use spoor::ingest::{load, InputFile};
-use spoor::model::{Format, Severity};
+use spoor::model::Format;
 
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("../shared/fixtures/{path}")).expect("fixture present")
-}
+mod common;
+use common::{fixture, load_fixture, load_one, only_error};
 
 /// The formats `load` found in a fixture (as the file list shows them).
 fn formats_of(path: &str) -> Vec<Format> {
-    let bytes = fixture(path);
-    let ws = load(&[InputFile {
-        name: path,
-        bytes: &bytes,
-    }]);
-    ws.files[0].formats.clone()
+    load_fixture(path).files[0].formats.clone()
 }
 
 fn detect_text(text: &str) -> Result<Format, String> {
@@ -160,19 +153,11 @@ fn spoor_shared_run() {
 
 /// Loads `text` and returns the one error it must produce.
 fn refused(text: &str) -> String {
-    let ws = load(&[InputFile {
-        name: "near-miss.json",
-        bytes: text.as_bytes(),
-    }]);
+    let ws = load_one("near-miss.json", text.as_bytes());
     assert_eq!(ws.span_count(), 0);
-    let errors: Vec<_> = ws
-        .problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{:?}", ws.problems);
-    assert_eq!(errors[0].file, "near-miss.json");
-    errors[0].message.clone()
+    let error = only_error(&ws);
+    assert_eq!(error.file, "near-miss.json");
+    error.message.clone()
 }
 
 #[test]

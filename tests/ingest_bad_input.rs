@@ -2,28 +2,14 @@
 //! wrong, the good parts of a partly bad file still load, and nothing panics (proptest).
 
 use proptest::prelude::*;
-use spoor::ingest::{add_files_with_limit, load, InputFile};
+use spoor::ingest::{add_files_with_limit, InputFile};
 use spoor::model::{flags, Problem, Severity, Span, Status, Workspace};
 
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("../shared/fixtures/{path}")).expect("fixture present")
-}
+mod common;
+use common::{fixture, load_one, only_error, span_anywhere};
 
 fn load_text(name: &str, text: &str) -> Workspace {
-    load(&[InputFile {
-        name,
-        bytes: text.as_bytes(),
-    }])
-}
-
-fn only_error(ws: &Workspace) -> &Problem {
-    let errors: Vec<&Problem> = ws
-        .problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{:?}", ws.problems);
-    errors[0]
+    load_one(name, text.as_bytes())
 }
 
 fn warning_containing<'a>(ws: &'a Workspace, text: &str) -> &'a Problem {
@@ -48,14 +34,6 @@ fn doc(spans: &[String]) -> String {
     )
 }
 
-fn find<'a>(ws: &'a Workspace, id: &str) -> &'a Span {
-    ws.runs
-        .iter()
-        .flat_map(|r| &r.spans)
-        .find(|s| s.id == id)
-        .expect("span loaded")
-}
-
 const ROOT: &str = "00000000000000a1";
 
 fn root() -> String {
@@ -76,10 +54,7 @@ fn not_json() {
 fn truncated_json_says_truncated_and_where() {
     let bytes = fixture("otlp/otel-proto-example-trace.json");
     let cut = &bytes[..600]; // python: 28 lines begun in the first 600 bytes
-    let ws = load(&[InputFile {
-        name: "cut.json",
-        bytes: cut,
-    }]);
+    let ws = load_one("cut.json", cut);
     let e = only_error(&ws);
     assert_eq!(e.file, "cut.json");
     assert!(
@@ -97,10 +72,7 @@ fn truncated_json_says_truncated_and_where() {
 
 #[test]
 fn empty_and_blank_files() {
-    let ws = load(&[InputFile {
-        name: "empty.json",
-        bytes: b"",
-    }]);
+    let ws = load_one("empty.json", b"");
     let e = only_error(&ws);
     assert_eq!(e.file, "empty.json");
     assert!(e.message.contains("the file is empty (0 bytes)"));
@@ -131,10 +103,7 @@ fn non_utf8_names_the_byte_offset() {
     let mut bytes = br#"{"resourceSpans": ["#.to_vec();
     bytes.extend([0xFF, 0xFE]);
     bytes.extend(b"]}");
-    let ws = load(&[InputFile {
-        name: "latin1.json",
-        bytes: &bytes,
-    }]);
+    let ws = load_one("latin1.json", &bytes);
     let e = only_error(&ws);
     assert_eq!(e.file, "latin1.json");
     assert_eq!(e.place.as_deref(), Some("byte offset 19"));
@@ -204,7 +173,7 @@ fn dangling_parent_is_kept_and_flagged() {
         ),
     ]);
     let ws = load_text("orphan.json", &text);
-    let s = find(&ws, "00000000000000b2");
+    let s = span_anywhere(&ws, "00000000000000b2");
     assert!(s.has_flag(flags::ORPHAN));
     assert_eq!(s.parent, None);
     let w = warning_containing(&ws, "not in the loaded files");
@@ -252,7 +221,7 @@ fn parent_cycle_is_cut() {
         .map(|s| s.id.as_str())
         .collect();
     assert_eq!(cut, vec!["00000000000000c2", "00000000000000c3"]);
-    assert_eq!(find(&ws, "00000000000000c1").parent, Some(2));
+    assert_eq!(span_anywhere(&ws, "00000000000000c1").parent, Some(2));
     let w = warning_containing(&ws, "loop");
     assert_eq!(w.file, "cycle.json");
     assert!(
@@ -270,7 +239,7 @@ fn end_before_start_is_set_to_start() {
         span("00000000000000b2", ROOT, 5_000, Some(4_000), ""),
     ]);
     let ws = load_text("backwards.json", &text);
-    let s = find(&ws, "00000000000000b2");
+    let s = span_anywhere(&ws, "00000000000000b2");
     assert_eq!(s.end_ns, Some(5_000));
     assert!(s.has_flag(flags::END_BEFORE_START));
     let w = warning_containing(&ws, "end before they start");
@@ -289,7 +258,7 @@ fn missing_end_is_a_running_span() {
         span("00000000000000b2", ROOT, 2_000, Some(3_000), ""),
     ]);
     let ws = load_text("running.json", &text);
-    assert_eq!(find(&ws, ROOT).end_ns, None);
+    assert_eq!(span_anywhere(&ws, ROOT).end_ns, None);
     assert_eq!(ws.runs[0].status, spoor::model::RunStatus::Running);
     assert_eq!(ws.runs[0].end_ns, Some(3_000));
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
@@ -303,7 +272,7 @@ fn negative_tokens_are_dropped_and_flagged() {
         span("00000000000000b2", ROOT, 2_000, Some(3_000), attrs),
     ]);
     let ws = load_text("tokens.json", &text);
-    let s = find(&ws, "00000000000000b2");
+    let s = span_anywhere(&ws, "00000000000000b2");
     assert!(s.has_flag(flags::BAD_NUMBER));
     assert_eq!(s.usage.input, None);
     let w = warning_containing(&ws, "absurd numbers");
@@ -332,7 +301,7 @@ fn nan_and_infinite_costs_are_dropped_and_flagged() {
         ws.problems
     );
     for id in ["00000000000000b2", "00000000000000b3"] {
-        let s = find(&ws, id);
+        let s = span_anywhere(&ws, id);
         assert!(s.has_flag(flags::BAD_NUMBER), "{id}");
         assert_eq!(s.reported_cost_usd, None, "{id}");
     }
@@ -361,7 +330,7 @@ fn a_ten_megabyte_attribute_is_kept_whole() {
     ]);
     let started = std::time::Instant::now();
     let ws = load_text("huge.json", &text);
-    let s = find(&ws, "00000000000000b2");
+    let s = span_anywhere(&ws, "00000000000000b2");
     let v = spoor::model::find_attr(&s.attrs, "input.value")
         .and_then(|v| v.as_str())
         .expect("kept");
@@ -431,7 +400,7 @@ fn exception_events_and_status_messages_fill_the_error() {
         span("00000000000000b2", ROOT, 2_000, Some(3_000), extra),
     ]);
     let ws = load_text("error.json", &text);
-    let s = find(&ws, "00000000000000b2");
+    let s = span_anywhere(&ws, "00000000000000b2");
     assert_eq!(s.status, Status::Error);
     assert_eq!(s.error_type.as_deref(), Some("ValueError"));
     assert_eq!(s.error_message.as_deref(), Some("boom"));
@@ -569,7 +538,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-        let ws = load(&[InputFile { name: "random.bin", bytes: &bytes }]);
+        let ws = load_one("random.bin", &bytes);
         prop_assert_eq!(ws.files.len(), 1);
     }
 
@@ -583,7 +552,7 @@ proptest! {
         for m in &mutations {
             bytes = mutate(bytes, &seeds, m);
         }
-        let mut ws = load(&[InputFile { name: "mutant.json", bytes: &bytes }]);
+        let mut ws = load_one("mutant.json", &bytes);
         // and again into the open workspace, with the pristine file, to exercise merging
         spoor::ingest::add_files(&mut ws, &[InputFile { name: "pristine.json", bytes: &seeds[which] }]);
         for p in &ws.problems {

@@ -1,12 +1,11 @@
 //! Ingest core: loading several files, incremental adds, merging runs across files and lines,
 //! de-duplication of files and of spans two exports share.
 
-use spoor::ingest::{add_files, load, InputFile};
+use spoor::ingest::{add_files, InputFile};
 use spoor::model::{flags, Format, Severity, Span, Workspace};
 
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("../shared/fixtures/{path}")).expect("fixture present")
-}
+mod common;
+use common::{fixture, load_files, load_one};
 
 const MULTI_JSONL: &str = "otlp/jaeger-ui-otlp2jaeger-multi-in.jsonl";
 const MULTI_COMBINED: &str = "otlp/jaeger-ui-otlp2jaeger-multi-in-combined.json";
@@ -37,14 +36,8 @@ fn spans_without_origin(ws: &Workspace) -> Vec<Span> {
 #[test]
 fn jsonl_and_combined_document_give_the_same_workspace() {
     let (a, b) = (fixture(MULTI_JSONL), fixture(MULTI_COMBINED));
-    let wa = load(&[InputFile {
-        name: "a.jsonl",
-        bytes: &a,
-    }]);
-    let wb = load(&[InputFile {
-        name: "b.json",
-        bytes: &b,
-    }]);
+    let wa = load_one("a.jsonl", &a);
+    let wb = load_one("b.json", &b);
     assert_eq!(wa.runs.len(), 1);
     assert_eq!(wb.runs.len(), 1);
     assert_eq!(wa.runs[0].id, wb.runs[0].id);
@@ -82,16 +75,7 @@ fn jsonl_and_combined_document_give_the_same_workspace() {
 #[test]
 fn loading_both_exports_of_one_trace_shows_each_span_once_and_says_so() {
     let (a, b) = (fixture(MULTI_JSONL), fixture(MULTI_COMBINED));
-    let ws = load(&[
-        InputFile {
-            name: "a.jsonl",
-            bytes: &a,
-        },
-        InputFile {
-            name: "b.json",
-            bytes: &b,
-        },
-    ]);
+    let ws = load_files(&[("a.jsonl", &a), ("b.json", &b)]);
     assert_eq!(ws.runs.len(), 1);
     assert_eq!(ws.span_count(), 4);
     // 8 spans read, 4 shown: the difference is explained, never silent.
@@ -108,16 +92,7 @@ fn loading_both_exports_of_one_trace_shows_each_span_once_and_says_so() {
 #[test]
 fn the_same_file_twice_doubles_nothing() {
     let a = fixture(MULTI_COMBINED);
-    let mut ws = load(&[
-        InputFile {
-            name: "trace.json",
-            bytes: &a,
-        },
-        InputFile {
-            name: "copy.json",
-            bytes: &a,
-        },
-    ]);
+    let mut ws = load_files(&[("trace.json", &a), ("copy.json", &a)]);
     assert_eq!(ws.span_count(), 4);
     assert_eq!(ws.files.len(), 1);
     let warn = &ws.problems[0];
@@ -148,15 +123,9 @@ fn a_trace_split_over_two_files_is_one_run() {
     let lines = multi_lines();
     let first = lines[..2].join("\n");
     let second = lines[2..].join("\n");
-    let ws = load(&[
-        InputFile {
-            name: "part1.jsonl",
-            bytes: first.as_bytes(),
-        },
-        InputFile {
-            name: "part2.jsonl",
-            bytes: second.as_bytes(),
-        },
+    let ws = load_files(&[
+        ("part1.jsonl", first.as_bytes()),
+        ("part2.jsonl", second.as_bytes()),
     ]);
     assert_eq!(ws.runs.len(), 1);
     assert_eq!(ws.span_count(), 4);
@@ -173,10 +142,7 @@ fn adding_the_missing_half_later_resolves_the_orphans() {
     let lines = multi_lines();
     let first = lines[..2].join("\n");
     let second = lines[2..].join("\n");
-    let mut ws = load(&[InputFile {
-        name: "part1.jsonl",
-        bytes: first.as_bytes(),
-    }]);
+    let mut ws = load_one("part1.jsonl", first.as_bytes());
     // both ohboy.do spans point at 49b8e9efa1e8a3b1, which is in part 2
     assert!(ws.runs[0].spans.iter().all(|s| s.has_flag(flags::ORPHAN)));
     assert_eq!(ws.problems.len(), 1);
@@ -206,16 +172,7 @@ fn overlapping_exports_keep_one_copy_of_shared_spans() {
     let lines = multi_lines();
     let a = lines[..3].join("\n");
     let b = lines[1..].join("\n");
-    let ws = load(&[
-        InputFile {
-            name: "a.jsonl",
-            bytes: a.as_bytes(),
-        },
-        InputFile {
-            name: "b.jsonl",
-            bytes: b.as_bytes(),
-        },
-    ]);
+    let ws = load_files(&[("a.jsonl", a.as_bytes()), ("b.jsonl", b.as_bytes())]);
     assert_eq!(ws.span_count(), 4);
     assert_eq!(ws.problems.len(), 1, "{:?}", ws.problems);
     assert!(ws.problems[0].message.starts_with("2 spans of run"));
@@ -226,16 +183,7 @@ fn overlapping_exports_keep_one_copy_of_shared_spans() {
 fn runs_are_sorted_by_start_and_files_list_formats() {
     let late = fixture("otlp/agent-prism/quo_tav_agent.json"); // starts 1751473879414106000
     let early = fixture("otlp/otel-proto-example-trace.json"); // starts 1544712660000000000
-    let ws = load(&[
-        InputFile {
-            name: "late.json",
-            bytes: &late,
-        },
-        InputFile {
-            name: "early.json",
-            bytes: &early,
-        },
-    ]);
+    let ws = load_files(&[("late.json", &late), ("early.json", &early)]);
     let starts: Vec<Option<i64>> = ws.runs.iter().map(|r| r.start_ns).collect();
     assert_eq!(
         starts,
@@ -256,26 +204,20 @@ fn runs_are_sorted_by_start_and_files_list_formats() {
 fn a_bom_is_skipped() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(fixture("otlp/otel-proto-example-trace.json"));
-    let ws = load(&[InputFile {
-        name: "bom.json",
-        bytes: &bytes,
-    }]);
+    let ws = load_one("bom.json", &bytes);
     assert_eq!(ws.span_count(), 1);
     assert!(ws.problems.iter().all(|p| p.severity == Severity::Warning));
 }
 
 #[test]
 fn a_spoor_shared_run_round_trips() {
-    let src = load(&[InputFile {
-        name: "rag.json",
-        bytes: &fixture("otlp/agent-prism/rag_earnings_agent.json"),
-    }]);
+    let src = load_one(
+        "rag.json",
+        &fixture("otlp/agent-prism/rag_earnings_agent.json"),
+    );
     let doc = serde_json::json!({ "spoor": 1, "run": &src.runs[0] });
     let text = serde_json::to_string(&doc).expect("serializes");
-    let ws = load(&[InputFile {
-        name: "shared.json",
-        bytes: text.as_bytes(),
-    }]);
+    let ws = load_one("shared.json", text.as_bytes());
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     assert_eq!(ws.files[0].formats, vec![Format::SpoorRun]);
     assert_eq!(ws.runs.len(), 1);
@@ -292,10 +234,7 @@ fn synthetic_traces_load_with_the_span_count_asked_for() {
         traces: 4,
         seed: 7,
     });
-    let ws = load(&[InputFile {
-        name: "synth.json",
-        bytes: text.as_bytes(),
-    }]);
+    let ws = load_one("synth.json", text.as_bytes());
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     assert_eq!(ws.runs.len(), 4);
     assert_eq!(ws.span_count(), 2_000);

@@ -4,24 +4,17 @@
 //! broken input.
 
 use serde_json::{json, Value};
-use spoor::ingest::{jaeger, load, Fragment, ImportCtx, InputFile};
+use spoor::ingest::jaeger;
 use spoor::model::{find_attr, AttrValue, Format, Problem, Run, Severity, SpanKind, Status};
 
-fn import(doc: &Value) -> (Vec<Run>, Vec<Problem>) {
-    let mut ctx = ImportCtx {
-        file: 3,
-        file_name: "trace.json",
-        out: Fragment::default(),
-        problems: Vec::new(),
-    };
-    jaeger::import(doc, &mut ctx);
-    (ctx.out.runs, ctx.problems)
-}
+mod common;
+use common::{count_kind, fixture, fixture_json, import_doc, load_one, span_by_id};
 
-fn fixture() -> Value {
-    let path = "../shared/fixtures/jaeger/genai-test-trace.json";
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_slice(&bytes).expect("fixture is JSON")
+const GENAI_TRACE: &str = "jaeger/genai-test-trace.json";
+
+/// The Jaeger importer alone on `doc`, as file 3 named `trace.json`.
+fn import(doc: &Value) -> (Vec<Run>, Vec<Problem>) {
+    import_doc(jaeger::import, 3, "trace.json", doc)
 }
 
 /// From `../shared/fixtures`:
@@ -29,18 +22,17 @@ fn fixture() -> Value {
 /// → `1 57 5 7 1 8280 1180 4140 ['POST /api/graphql'] ['model-a', 'model-b'] 2 3 ['0000000000000011']`
 #[test]
 fn genai_test_trace_figures() {
-    let (runs, problems) = import(&fixture());
+    let (runs, problems) = import(&fixture_json(GENAI_TRACE));
     assert_eq!(problems, vec![]);
     assert_eq!(runs.len(), 1);
     let run = &runs[0];
     assert_eq!(run.id, "4a1b2c3d4e5f60718293a4b5c6d7e8f9");
     assert_eq!(run.name, "POST /api/graphql");
     assert_eq!(run.spans.len(), 57);
-    let count = |k: SpanKind| run.spans.iter().filter(|s| s.kind == k).count();
-    assert_eq!(count(SpanKind::Llm), 5);
-    assert_eq!(count(SpanKind::Tool), 7);
-    assert_eq!(count(SpanKind::Agent), 2);
-    assert_eq!(count(SpanKind::Retrieval), 3);
+    assert_eq!(count_kind(run, SpanKind::Llm), 5);
+    assert_eq!(count_kind(run, SpanKind::Tool), 7);
+    assert_eq!(count_kind(run, SpanKind::Agent), 2);
+    assert_eq!(count_kind(run, SpanKind::Retrieval), 3);
     let errors: Vec<&str> = run
         .spans
         .iter()
@@ -92,12 +84,8 @@ fn genai_test_trace_figures() {
 /// Its process p3 is `coding-agent`; its parent is span 4.
 #[test]
 fn genai_test_trace_tool_span() {
-    let (runs, _) = import(&fixture());
-    let s = runs[0]
-        .spans
-        .iter()
-        .find(|s| s.id == "0000000000000007")
-        .expect("span 7");
+    let (runs, _) = import(&fixture_json(GENAI_TRACE));
+    let s = span_by_id(&runs[0], "0000000000000007");
     assert_eq!(s.name, "execute_tool list_dashboards");
     assert_eq!(s.kind, SpanKind::Tool);
     assert_eq!(s.start_ns, 1_770_000_000_007_000_000);
@@ -117,11 +105,7 @@ fn genai_test_trace_tool_span() {
         Some(&AttrValue::Str("internal".into()))
     );
     // Span 0x32 `execute_tool summarize_findings` has no gen_ai.tool.name: its name says it.
-    let s = runs[0]
-        .spans
-        .iter()
-        .find(|s| s.id == "0000000000000032")
-        .expect("span 0x32");
+    let s = span_by_id(&runs[0], "0000000000000032");
     assert_eq!(
         s.tool.as_ref().map(|t| t.name.as_str()),
         Some("summarize_findings")
@@ -137,11 +121,7 @@ fn genai_test_trace_tool_span() {
 /// The file through `ingest::load`: detected as Jaeger, every parent resolved, one root.
 #[test]
 fn genai_test_trace_loads_end_to_end() {
-    let bytes = std::fs::read("../shared/fixtures/jaeger/genai-test-trace.json").expect("read");
-    let ws = load(&[InputFile {
-        name: "genai-test-trace.json",
-        bytes: &bytes,
-    }]);
+    let ws = load_one("genai-test-trace.json", &fixture(GENAI_TRACE));
     assert_eq!(ws.problems, vec![]);
     assert_eq!(ws.files[0].formats, vec![Format::Jaeger]);
     assert_eq!(ws.runs.len(), 1);

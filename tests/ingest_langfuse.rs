@@ -14,9 +14,12 @@
 //! `metadata` were read with:
 //! `python3 -c "import json,sys;d=json.load(open(sys.argv[1]));g=[o for o in d['observations'] if o['type']=='GENERATION'][0];m=json.loads(g['metadata']) if isinstance(g['metadata'],str) else g['metadata'];print(g['id'],g['model'],g['costDetails'].get('total'),m.get('attributes'),m['resourceAttributes'].get('service.name'))" langfuse/<file>`
 
-use spoor::ingest::{langfuse, load, Fragment, ImportCtx, InputFile};
-use spoor::model::{find_attr, flags, AttrValue, Format, Problem, Run, Severity, SpanKind, Status};
+use spoor::ingest::langfuse;
+use spoor::model::{find_attr, flags, AttrValue, Format, Problem, Run, Severity, SpanKind};
 use std::collections::HashSet;
+
+mod common;
+use common::{count_kind, error_spans, fixture_json, import_doc, load_files, span_by_id, FIXTURES};
 
 /// Figures one fixture must show, each read out of the file with python3 (see above).
 struct Expect {
@@ -35,18 +38,10 @@ struct Expect {
     attr: (&'static str, &'static str),
 }
 
+/// The Langfuse importer alone on one export, as file 0 under its own name.
 fn import(file: &str) -> (Vec<Run>, Vec<Problem>) {
-    let path = format!("../shared/fixtures/langfuse/{file}");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("fixture is JSON");
-    let mut ctx = ImportCtx {
-        file: 0,
-        file_name: file,
-        out: Fragment::default(),
-        problems: Vec::new(),
-    };
-    langfuse::import(&doc, &mut ctx);
-    (ctx.out.runs, ctx.problems)
+    let doc = fixture_json(&format!("langfuse/{file}"));
+    import_doc(langfuse::import, 0, file, &doc)
 }
 
 fn check(e: Expect) {
@@ -59,17 +54,11 @@ fn check(e: Expect) {
     );
     assert_eq!(runs.len(), 1, "{}: one trace, one run", e.file);
     let run = &runs[0];
-    let count = |k: SpanKind| run.spans.iter().filter(|s| s.kind == k).count();
-    let errors = run
-        .spans
-        .iter()
-        .filter(|s| s.status == Status::Error)
-        .count();
     let counts = [
         run.spans.len(),
-        count(SpanKind::Llm),
-        count(SpanKind::Tool),
-        errors,
+        count_kind(run, SpanKind::Llm),
+        count_kind(run, SpanKind::Tool),
+        error_spans(run),
     ];
     assert_eq!(
         counts, e.counts,
@@ -92,11 +81,7 @@ fn check(e: Expect) {
     let cost: f64 = run.spans.iter().filter_map(|s| s.reported_cost_usd).sum();
     assert!((cost - e.cost_sum).abs() < 1e-12, "{}: cost {cost}", e.file);
     let (id, model, span_cost) = e.generation;
-    let span = run
-        .spans
-        .iter()
-        .find(|s| s.id == id)
-        .expect("the GENERATION is there");
+    let span = span_by_id(run, id);
     assert_eq!(
         span.kind,
         SpanKind::Llm,
@@ -426,31 +411,21 @@ fn vertex_ai_2025_08_01() {
 /// 2025-06-06 files hold the same trace (same ids, observations in another order).
 #[test]
 fn all_exports_load_end_to_end() {
-    let dir = "../shared/fixtures/langfuse";
+    let dir = format!("{FIXTURES}/langfuse");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("fixture folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     paths.sort();
-    let bytes: Vec<Vec<u8>> = paths
-        .iter()
-        .map(|p| std::fs::read(p).expect("read"))
-        .collect();
-    let names: Vec<String> = paths
+    // Named by file name only, as the browser names a dropped file.
+    let files: Vec<(String, Vec<u8>)> = paths
         .iter()
         .map(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("")
-                .to_owned()
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            (name.to_owned(), std::fs::read(p).expect("read"))
         })
         .collect();
-    let files: Vec<InputFile> = names
-        .iter()
-        .zip(&bytes)
-        .map(|(name, bytes)| InputFile { name, bytes })
-        .collect();
-    let ws = load(&files);
+    let ws = load_files(&files);
     assert_eq!(ws.files.len(), 20);
     assert!(ws.files.iter().all(|f| f.formats == vec![Format::Langfuse]));
     assert_eq!(ws.runs.len(), 19);

@@ -1,30 +1,10 @@
 //! The OTLP importer on real exporters' files. Every figure below was read out of the fixture
 //! independently with python3 (json + base64), not copied from the importer's output.
 
-use spoor::ingest::{load, InputFile};
-use spoor::model::{
-    find_attr, flags, AttrValue, Format, RunStatus, Severity, SpanKind, Status, Workspace,
-};
+use spoor::model::{find_attr, flags, AttrValue, Format, RunStatus, Severity, SpanKind, Status};
 
-fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("../shared/fixtures/{path}")).expect("fixture present")
-}
-
-fn load_fixture(path: &str) -> Workspace {
-    let bytes = fixture(path);
-    load(&[InputFile {
-        name: path,
-        bytes: &bytes,
-    }])
-}
-
-fn errors(ws: &Workspace) -> Vec<&str> {
-    ws.problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .map(|p| p.message.as_str())
-        .collect()
-}
+mod common;
+use common::{count_kind, error_problems, error_spans, load_fixture};
 
 /// Figures per fixture: runs, spans, error spans, root name, first span id (file order), events.
 struct Expect {
@@ -126,7 +106,12 @@ const EXPECT: &[Expect] = &[
 fn every_otlp_fixture_loads_with_exact_figures() {
     for e in EXPECT {
         let ws = load_fixture(e.path);
-        assert!(errors(&ws).is_empty(), "{}: {:?}", e.path, ws.problems);
+        assert!(
+            error_problems(&ws).is_empty(),
+            "{}: {:?}",
+            e.path,
+            ws.problems
+        );
         assert_eq!(ws.runs.len(), e.runs, "{} runs", e.path);
         assert_eq!(ws.span_count(), e.spans, "{} spans", e.path);
         let run = &ws.runs[0];
@@ -134,12 +119,7 @@ fn every_otlp_fixture_loads_with_exact_figures() {
         assert_eq!(run.format, Some(Format::Otlp));
         assert_eq!(run.name, e.root, "{} root", e.path);
         assert_eq!(run.spans[0].id, e.first_span_id, "{}", e.path);
-        let errs = run
-            .spans
-            .iter()
-            .filter(|s| s.status == Status::Error)
-            .count();
-        assert_eq!(errs, e.error_spans, "{}", e.path);
+        assert_eq!(error_spans(run), e.error_spans, "{}", e.path);
         let events: usize = run.spans.iter().map(|s| s.events.len()).sum();
         assert_eq!(events, e.events, "{}", e.path);
         assert_eq!(ws.files[0].formats, vec![Format::Otlp]);
@@ -338,14 +318,14 @@ fn semconv_llm_and_tool_counts_and_tokens() {
     ];
     for (path, llm, tool, input, output) in cases {
         let ws = load_fixture(path);
-        let spans = &ws.runs[0].spans;
-        let llms: Vec<_> = spans.iter().filter(|s| s.kind == SpanKind::Llm).collect();
-        assert_eq!(llms.len(), llm, "{path} llm spans");
-        assert_eq!(
-            spans.iter().filter(|s| s.kind == SpanKind::Tool).count(),
-            tool,
-            "{path} tools"
-        );
+        let run = &ws.runs[0];
+        assert_eq!(count_kind(run, SpanKind::Llm), llm, "{path} llm spans");
+        assert_eq!(count_kind(run, SpanKind::Tool), tool, "{path} tools");
+        let llms: Vec<_> = run
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Llm)
+            .collect();
         let sum_in: u64 = llms.iter().filter_map(|s| s.usage.input).sum();
         let sum_out: u64 = llms.iter().filter_map(|s| s.usage.output).sum();
         assert_eq!((sum_in, sum_out), (input, output), "{path} tokens");

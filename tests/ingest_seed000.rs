@@ -1,66 +1,27 @@
 //! Seed 000 (code-review agent) fixtures: traces.json + log/tokens/metrics side files.
 //! Every figure below was read out of the files with python3 (one-liners in the comments).
 
-use spoor::ingest::{load, InputFile};
-use spoor::model::{MetricValue, Run, RunStatus, Severity, SpanKind, Status, Workspace};
+use spoor::model::{MetricValue, RunStatus, Severity, SpanKind, Status, Workspace};
+
+mod common;
+use common::{
+    assert_each_gives_a_problem, assert_near, count_kind, error_spans, input_output_tokens,
+    load_in, load_paths, metric_number, run_by_id, run_by_name, span_by_id,
+};
 
 const DIR: &str = "../shared/fixtures/seed-formats/seed000-code-review-agent";
 
-fn load_paths(paths: &[String]) -> Workspace {
-    let bytes: Vec<(String, Vec<u8>)> = paths
-        .iter()
-        .map(|p| (p.clone(), std::fs::read(p).expect("fixture readable")))
-        .collect();
-    let inputs: Vec<InputFile> = bytes
-        .iter()
-        .map(|(n, b)| InputFile { name: n, bytes: b })
-        .collect();
-    load(&inputs)
-}
-
+/// Some files of one scenario folder.
 fn scenario(name: &str, files: &[&str]) -> Workspace {
-    let paths: Vec<String> = files.iter().map(|f| format!("{DIR}/{name}/{f}")).collect();
-    load_paths(&paths)
+    load_in(&format!("{DIR}/{name}"), files)
 }
 
+/// A scenario's trace with all three side files.
 fn all_four(name: &str) -> Workspace {
     scenario(
         name,
         &["traces.json", "log.json", "tokens.json", "metrics.json"],
     )
-}
-
-fn count(run: &Run, kind: SpanKind) -> usize {
-    run.spans.iter().filter(|s| s.kind == kind).count()
-}
-
-fn errors(run: &Run) -> usize {
-    run.spans
-        .iter()
-        .filter(|s| s.status == Status::Error)
-        .count()
-}
-
-fn tokens(run: &Run) -> (u64, u64) {
-    let i = run.spans.iter().filter_map(|s| s.usage.input).sum();
-    let o = run.spans.iter().filter_map(|s| s.usage.output).sum();
-    (i, o)
-}
-
-fn metric(run: &Run, name: &str) -> Option<f64> {
-    run.metrics
-        .iter()
-        .find(|m| m.name == name)
-        .and_then(|m| match m.value {
-            MetricValue::Number(x) => Some(x),
-            _ => None,
-        })
-}
-
-/// serde_json's default float parsing may differ from Python's in the last digit.
-fn approx(got: Option<f64>, want: f64) {
-    let g = got.expect("a value");
-    assert!((g - want).abs() <= want.abs() * 1e-12, "{g} != {want}");
 }
 
 fn warnings(ws: &Workspace) -> Vec<String> {
@@ -80,15 +41,15 @@ fn a_success_folder() {
     let run = &ws.runs[0];
     assert_eq!(run.id, "s000-87459a4e");
     assert_eq!(run.spans.len(), 21);
-    assert_eq!(count(run, SpanKind::Llm), 6);
-    assert_eq!(count(run, SpanKind::Tool), 4);
-    assert_eq!(count(run, SpanKind::Chain), 4);
-    assert_eq!(count(run, SpanKind::Iteration), 6);
-    assert_eq!(errors(run), 0);
-    assert_eq!(tokens(run), (4158, 467));
+    assert_eq!(count_kind(run, SpanKind::Llm), 6);
+    assert_eq!(count_kind(run, SpanKind::Tool), 4);
+    assert_eq!(count_kind(run, SpanKind::Chain), 4);
+    assert_eq!(count_kind(run, SpanKind::Iteration), 6);
+    assert_eq!(error_spans(run), 0);
+    assert_eq!(input_output_tokens(run), (4158, 467));
     assert_eq!(run.reported_input_tokens, Some(4158));
     assert_eq!(run.reported_output_tokens, Some(467));
-    approx(run.reported_cost_usd, 0.015065000000000002);
+    assert_near(run.reported_cost_usd, 0.015065000000000002);
     assert_eq!(run.spans[0].name, "Agent Run: Review sample.py");
     assert_eq!(run.status_text.as_deref(), Some("SUCCESS"));
     assert_eq!(run.status, RunStatus::Success);
@@ -109,9 +70,9 @@ fn a_success_folder() {
     let cost: f64 = run.spans.iter().filter_map(|s| s.reported_cost_usd).sum();
     assert!((cost - 0.015065).abs() < 1e-12);
     // metrics.json: summary.total_iterations 6, avg_llm_latency_ms 1028.8551807403564.
-    assert_eq!(metric(run, "summary.total_iterations"), Some(6.0));
-    approx(
-        metric(run, "summary.avg_llm_latency_ms"),
+    assert_eq!(metric_number(run, "summary.total_iterations"), Some(6.0));
+    assert_near(
+        metric_number(run, "summary.avg_llm_latency_ms"),
         1028.8551807403564,
     );
     // The plan-creation Think never ended (Q2) and stays open.
@@ -136,17 +97,17 @@ fn b_errors_folder() {
     assert!(ws.problems.is_empty(), "{:?}", warnings(&ws));
     let run = &ws.runs[0];
     assert_eq!(run.spans.len(), 29);
-    assert_eq!(count(run, SpanKind::Llm), 9);
-    assert_eq!(count(run, SpanKind::Tool), 5);
-    assert_eq!(errors(run), 4);
-    assert_eq!(tokens(run), (7156, 574));
-    approx(run.reported_cost_usd, 0.023629999999999998);
+    assert_eq!(count_kind(run, SpanKind::Llm), 9);
+    assert_eq!(count_kind(run, SpanKind::Tool), 5);
+    assert_eq!(error_spans(run), 4);
+    assert_eq!(input_output_tokens(run), (7156, 574));
+    assert_near(run.reported_cost_usd, 0.023629999999999998);
     assert_eq!(
         run.spans[0].name,
         "Agent Run: Review sample.py and fix any bugs you find, then a"
     );
     assert_eq!(run.status_text.as_deref(), Some("SUCCESS"));
-    let raised = run.spans.iter().find(|s| s.id == "1db8fcfe").unwrap();
+    let raised = span_by_id(run, "1db8fcfe");
     assert_eq!(raised.status, Status::Error);
     assert_eq!(raised.status_text.as_deref(), Some("running"));
     assert_eq!(
@@ -158,7 +119,7 @@ fn b_errors_folder() {
         raised.tool.as_ref().unwrap().arguments.as_deref(),
         Some("[\"sample.py\"]")
     );
-    let json_err = run.spans.iter().find(|s| s.id == "f82c466a").unwrap();
+    let json_err = span_by_id(run, "f82c466a");
     assert_eq!(json_err.error_type.as_deref(), Some("JSON_ERROR"));
     assert_eq!(run.failures.len(), 2);
     assert_eq!(run.failures[0].code, "TOOL_ERROR");
@@ -177,7 +138,7 @@ fn c_loop_folder() {
     assert!(ws.problems.is_empty(), "{:?}", warnings(&ws));
     let run = &ws.runs[0];
     assert_eq!(run.spans.len(), 39);
-    assert_eq!(count(run, SpanKind::Llm), 10);
+    assert_eq!(count_kind(run, SpanKind::Llm), 10);
     let tools: Vec<_> = run
         .spans
         .iter()
@@ -189,12 +150,12 @@ fn c_loop_folder() {
         assert_eq!(call.name, "read_file");
         assert_eq!(call.arguments.as_deref(), Some("[\"sample.py\"]"));
     }
-    assert_eq!(errors(run), 0);
-    assert_eq!(tokens(run), (10060, 333));
-    approx(run.reported_cost_usd, 0.02848);
+    assert_eq!(error_spans(run), 0);
+    assert_eq!(input_output_tokens(run), (10060, 333));
+    assert_near(run.reported_cost_usd, 0.02848);
     assert_eq!(run.status, RunStatus::Partial);
     assert_eq!(run.status_text.as_deref(), Some("MAX_ITERATIONS"));
-    assert_eq!(metric(run, "summary.potential_loops"), Some(5.0));
+    assert_eq!(metric_number(run, "summary.potential_loops"), Some(5.0));
     let anomalies: Vec<_> = run
         .logs
         .iter()
@@ -223,10 +184,13 @@ fn d_llm_exception_folder() {
     let run = &ws.runs[0];
     assert_eq!(run.spans.len(), 9);
     assert_eq!(
-        (count(run, SpanKind::Llm), count(run, SpanKind::Tool)),
+        (
+            count_kind(run, SpanKind::Llm),
+            count_kind(run, SpanKind::Tool)
+        ),
         (3, 1)
     );
-    assert_eq!(errors(run), 2);
+    assert_eq!(error_spans(run), 2);
     assert_eq!(run.status, RunStatus::Failure);
     assert_eq!(run.status_text.as_deref(), Some("ERROR"));
     assert_eq!(
@@ -234,7 +198,7 @@ fn d_llm_exception_folder() {
         Some("Request timed out.")
     );
     assert_eq!(run.spans.iter().filter(|s| s.end_ns.is_none()).count(), 2);
-    assert_eq!(tokens(run), (407, 39));
+    assert_eq!(input_output_tokens(run), (407, 39));
     assert_eq!(run.failures.len(), 1);
     assert_eq!(run.failures[0].code, "RUNTIME_ERROR");
     assert_eq!(run.failures[0].span, Some(0));
@@ -261,11 +225,11 @@ fn e_two_runs_folder() {
     assert_eq!(r1.reported_output_tokens, Some(76));
     assert_eq!(r2.reported_input_tokens, Some(3957));
     assert_eq!(r2.reported_output_tokens, Some(428));
-    assert_eq!(tokens(r1), (990, 76));
+    assert_eq!(input_output_tokens(r1), (990, 76));
     // Instance-wide aggregates only on the last run, which says so.
     assert!(r1.metrics.is_empty());
-    assert_eq!(metric(r2, "summary.total_iterations"), Some(7.0));
-    assert_eq!(metric(r2, "tokens.total_calls"), Some(6.0));
+    assert_eq!(metric_number(r2, "summary.total_iterations"), Some(7.0));
+    assert_eq!(metric_number(r2, "tokens.total_calls"), Some(6.0));
     assert!(r2.attributes.iter().any(|a| a.key == "metrics_scope"));
     assert_eq!(r1.agent_id, r2.agent_id);
 }
@@ -289,7 +253,7 @@ fn all_five_folders_at_once_join_each_to_its_own() {
     assert_eq!(ws.runs.len(), 6);
     let logs: Vec<usize> = ws.runs.iter().map(|r| r.logs.len()).collect();
     assert_eq!(logs.iter().sum::<usize>(), 24 + 33 + 47 + 1 + 9 + 26);
-    let c = ws.runs.iter().find(|r| r.id == "s000-c7431163").unwrap();
+    let c = run_by_id(&ws, "s000-c7431163");
     assert_eq!(c.logs.len(), 48);
 }
 
@@ -308,10 +272,10 @@ fn traces_alone_and_side_files_alone() {
 
     let ws = scenario("b_errors", &["tokens.json", "metrics.json"]);
     assert_eq!(ws.runs.len(), 2);
-    let tok = ws.runs.iter().find(|r| r.name == "Token usage").unwrap();
+    let tok = run_by_name(&ws, "Token usage");
     assert_eq!(tok.logs.len(), 8);
     assert_eq!(tok.reported_input_tokens, Some(7156));
-    let met = ws.runs.iter().find(|r| r.name == "Agent metrics").unwrap();
+    let met = run_by_name(&ws, "Agent metrics");
     assert_eq!(met.failures.len(), 2);
     assert_eq!(ws.problems.len(), 2);
 }
@@ -343,12 +307,5 @@ fn malformed_documents_give_problems_not_panics() {
         r#"{"summary": 3, "detailed_log": [1, {"timestamp": null, "input_tokens": -4}]}"#,
         r#"{"summary": {"total_iterations": "many"}, "detailed_metrics": {"errors": [5, {"type": 1}], "llm_latencies": ["a"]}, "anomalies": [1, null]}"#,
     ];
-    for (i, c) in cases.iter().enumerate() {
-        let name = format!("bad{i}.json");
-        let ws = load(&[InputFile {
-            name: &name,
-            bytes: c.as_bytes(),
-        }]);
-        assert!(!ws.problems.is_empty(), "case {i} gave no problem");
-    }
+    assert_each_gives_a_problem(cases, "json");
 }

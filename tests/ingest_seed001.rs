@@ -2,35 +2,15 @@
 //! python3 -c "import json;r=json.load(open('run_success_with_retry.json'));S=r['steps'];
 //!   print(len(S),sum(s['metadata'].get('input_tokens',0) for s in S),len(r['decisions']))"
 
-use spoor::ingest::{load, InputFile};
 use spoor::model::{Run, RunStatus, SpanKind, Status, Workspace};
+
+mod common;
+use common::{assert_each_gives_a_problem, count_kind, error_spans, input_output_tokens, load_in};
 
 const DIR: &str = "../shared/fixtures/seed-formats/seed001-agenttracer";
 
 fn open(file: &str) -> Workspace {
-    let path = format!("{DIR}/{file}");
-    let bytes = std::fs::read(&path).expect("fixture readable");
-    load(&[InputFile {
-        name: &path,
-        bytes: &bytes,
-    }])
-}
-
-fn count(run: &Run, kind: SpanKind) -> usize {
-    run.spans.iter().filter(|s| s.kind == kind).count()
-}
-
-fn errors(run: &Run) -> usize {
-    run.spans
-        .iter()
-        .filter(|s| s.status == Status::Error)
-        .count()
-}
-
-fn tokens(run: &Run) -> (u64, u64) {
-    let i = run.spans.iter().filter_map(|s| s.usage.input).sum();
-    let o = run.spans.iter().filter_map(|s| s.usage.output).sum();
-    (i, o)
+    load_in(DIR, &[file])
 }
 
 // python3: 5 steps (plan, retrieval, tool failure, tool retry_of 3, respond gpt-4o); tokens
@@ -43,12 +23,12 @@ fn run_success_with_retry() {
     let run = &ws.runs[0];
     assert_eq!(run.id, "db5b5fab-8f4d-4e27-9da1-494c73cf256d");
     assert_eq!(run.spans.len(), 6);
-    assert_eq!(count(run, SpanKind::Llm), 1);
-    assert_eq!(count(run, SpanKind::Tool), 2);
-    assert_eq!(count(run, SpanKind::Planning), 1);
-    assert_eq!(count(run, SpanKind::Retrieval), 1);
-    assert_eq!(errors(run), 1);
-    assert_eq!(tokens(run), (2805, 304));
+    assert_eq!(count_kind(run, SpanKind::Llm), 1);
+    assert_eq!(count_kind(run, SpanKind::Tool), 2);
+    assert_eq!(count_kind(run, SpanKind::Planning), 1);
+    assert_eq!(count_kind(run, SpanKind::Retrieval), 1);
+    assert_eq!(error_spans(run), 1);
+    assert_eq!(input_output_tokens(run), (2805, 304));
     assert_eq!(run.reported_cost_usd, None);
     assert_eq!(run.spans[0].name, "support-agent v1.0.0");
     assert_eq!(run.spans[0].status_text.as_deref(), Some("success"));
@@ -88,10 +68,10 @@ fn run_failure_tool_timeout() {
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     let run = &ws.runs[0];
     assert_eq!(run.spans.len(), 5);
-    assert_eq!(count(run, SpanKind::Llm), 0);
-    assert_eq!(count(run, SpanKind::Tool), 2);
-    assert_eq!(errors(run), 3); // root + two tool attempts
-    assert_eq!(tokens(run), (550, 62));
+    assert_eq!(count_kind(run, SpanKind::Llm), 0);
+    assert_eq!(count_kind(run, SpanKind::Tool), 2);
+    assert_eq!(error_spans(run), 3); // root + two tool attempts
+    assert_eq!(input_output_tokens(run), (550, 62));
     assert_eq!(run.status, RunStatus::Failure);
     assert_eq!(run.spans[0].status_text.as_deref(), Some("failure"));
     assert_eq!(
@@ -118,10 +98,10 @@ fn run_partial() {
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     let run = &ws.runs[0];
     assert_eq!(run.spans.len(), 5);
-    assert_eq!(count(run, SpanKind::Llm), 1);
-    assert_eq!(count(run, SpanKind::Tool), 1);
-    assert_eq!(errors(run), 1);
-    assert_eq!(tokens(run), (1838, 237));
+    assert_eq!(count_kind(run, SpanKind::Llm), 1);
+    assert_eq!(count_kind(run, SpanKind::Tool), 1);
+    assert_eq!(error_spans(run), 1);
+    assert_eq!(input_output_tokens(run), (1838, 237));
     assert_eq!(run.status, RunStatus::Partial);
     assert_eq!(run.status_text.as_deref(), Some("partial"));
     assert_eq!(run.spans[0].status, Status::Unset);
@@ -142,16 +122,16 @@ fn runs_version_comparison() {
     assert_eq!(ws.runs.len(), 10);
     assert_eq!(ws.span_count(), 51);
     let sum = |f: &dyn Fn(&Run) -> usize| ws.runs.iter().map(f).sum::<usize>();
-    assert_eq!(sum(&|r| count(r, SpanKind::Llm)), 10);
-    assert_eq!(sum(&|r| count(r, SpanKind::Tool)), 11);
-    assert_eq!(sum(&errors), 5);
+    assert_eq!(sum(&|r| count_kind(r, SpanKind::Llm)), 10);
+    assert_eq!(sum(&|r| count_kind(r, SpanKind::Tool)), 11);
+    assert_eq!(sum(&error_spans), 5);
     assert_eq!(sum(&|r| r.failures.len()), 3);
     assert_eq!(sum(&|r| r.decisions.len()), 20);
     assert_eq!(sum(&|r| r.signals.len()), 29);
     let (i, o) = ws
         .runs
         .iter()
-        .map(tokens)
+        .map(input_output_tokens)
         .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     assert_eq!((i, o), (23178, 3085));
     let v11 = ws
@@ -185,12 +165,5 @@ fn malformed_runs_give_problems_not_panics() {
         r#"{"run_id": "x", "agent_version": "v", "steps": [], "failures": [{"step_seq": 99}], "decisions": [{"candidates": "a"}], "quality_signals": [{"value": "yes"}]}"#,
         r#"[{"run_id": "x", "agent_version": "v", "steps": [{"seq": 1, "started_at": "2026-03-09T15:04:12Z", "ended_at": "2026-03-09T15:04:11Z"}]}, 5]"#,
     ];
-    for (i, c) in cases.iter().enumerate() {
-        let name = format!("bad{i}.json");
-        let ws = load(&[InputFile {
-            name: &name,
-            bytes: c.as_bytes(),
-        }]);
-        assert!(!ws.problems.is_empty(), "case {i} gave no problem");
-    }
+    assert_each_gives_a_problem(cases, "json");
 }

@@ -2,46 +2,18 @@
 //! python3 -c "import json,collections;d=json.load(open('observer_demo.trace.json'));
 //!   print(collections.Counter(e['type'] for e in d['events']))"
 
-use spoor::ingest::{load, InputFile};
-use spoor::model::{MetricValue, Run, RunStatus, Severity, SpanKind, Status, Workspace};
+use spoor::model::{Run, RunStatus, Severity, SpanKind, Status, Workspace};
+
+mod common;
+use common::{
+    assert_each_gives_a_problem, assert_near, count_kind, error_spans, load_files, load_in,
+    load_one, metric_number,
+};
 
 const DIR: &str = "../shared/fixtures/seed-formats/seed002-sre-agent";
 
 fn open(files: &[&str]) -> Workspace {
-    let data: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|f| {
-            let path = format!("{DIR}/{f}");
-            let bytes = std::fs::read(&path).expect("fixture readable");
-            (path, bytes)
-        })
-        .collect();
-    let inputs: Vec<InputFile> = data
-        .iter()
-        .map(|(n, b)| InputFile { name: n, bytes: b })
-        .collect();
-    load(&inputs)
-}
-
-fn count(run: &Run, kind: SpanKind) -> usize {
-    run.spans.iter().filter(|s| s.kind == kind).count()
-}
-
-fn errors(run: &Run) -> usize {
-    run.spans
-        .iter()
-        .filter(|s| s.status == Status::Error)
-        .count()
-}
-
-fn metric(run: &Run, name: &str) -> Option<f64> {
-    run.metrics
-        .iter()
-        .find(|m| m.name == name)
-        .and_then(|m| match m.value {
-            MetricValue::Number(x) => Some(x),
-            _ => None,
-        })
+    load_in(DIR, files)
 }
 
 fn attr<'a>(run: &'a Run, key: &str) -> Option<&'a str> {
@@ -49,11 +21,6 @@ fn attr<'a>(run: &'a Run, key: &str) -> Option<&'a str> {
         .iter()
         .find(|a| a.key == key)
         .and_then(|a| a.value.as_str())
-}
-
-fn approx(got: Option<f64>, want: f64) {
-    let g = got.expect("a value");
-    assert!((g - want).abs() <= want.abs() * 1e-12, "{g} != {want}");
 }
 
 // python3: events PLAN 1, LLM_CALL 5 (tokens 7900, cost 0.054), REASONING 3, TOOL_CALL 4,
@@ -67,12 +34,12 @@ fn observer_demo_trace() {
     let run = &ws.runs[0];
     assert_eq!(run.id, "inv-demo-001");
     assert_eq!(run.spans.len(), 10);
-    assert_eq!(count(run, SpanKind::Llm), 5);
-    assert_eq!(count(run, SpanKind::Tool), 4);
-    assert_eq!(errors(run), 0);
+    assert_eq!(count_kind(run, SpanKind::Llm), 5);
+    assert_eq!(count_kind(run, SpanKind::Tool), 4);
+    assert_eq!(error_spans(run), 0);
     let total: u64 = run.spans.iter().filter_map(|s| s.usage.total).sum();
     assert_eq!(total, 7900);
-    approx(run.reported_cost_usd, 0.054);
+    assert_near(run.reported_cost_usd, 0.054);
     assert_eq!(run.spans[0].name, "inv-demo-001");
     assert_eq!(run.spans[0].status_text.as_deref(), Some("DONE"));
     assert_eq!(run.status, RunStatus::Success);
@@ -88,9 +55,9 @@ fn observer_demo_trace() {
     // python3 -c "import calendar;print(calendar.timegm((2026,11,22,0,0,22,0,0,0)))" → 1795305622
     assert_eq!(run.start_ns, Some(1_795_305_622_000_000_000));
     assert_eq!(run.spans[0].end_ns, Some(1_795_305_622_230_000_000));
-    assert_eq!(metric(run, "tool_success_rate"), Some(100.0));
+    assert_eq!(metric_number(run, "tool_success_rate"), Some(100.0));
     assert_eq!(
-        metric(run, "tool_latencies.search_runbooks.avg_ms"),
+        metric_number(run, "tool_latencies.search_runbooks.avg_ms"),
         Some(200.0)
     );
 }
@@ -104,12 +71,12 @@ fn observer_failures_loop_trace() {
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     let run = &ws.runs[0];
     assert_eq!(run.spans.len(), 20);
-    assert_eq!(count(run, SpanKind::Llm), 10);
-    assert_eq!(count(run, SpanKind::Tool), 9);
-    assert_eq!(errors(run), 5);
+    assert_eq!(count_kind(run, SpanKind::Llm), 10);
+    assert_eq!(count_kind(run, SpanKind::Tool), 9);
+    assert_eq!(error_spans(run), 5);
     let total: u64 = run.spans.iter().filter_map(|s| s.usage.total).sum();
     assert_eq!(total, 12434);
-    approx(run.reported_cost_usd, 0.042006);
+    assert_near(run.reported_cost_usd, 0.042006);
     assert_eq!(run.failures.len(), 1);
     assert_eq!(run.failures[0].failure_type, "model");
     let anomalies = run
@@ -155,19 +122,19 @@ fn investigation_log_1_first_time_with_result() {
     assert_eq!(ws.runs.len(), 1);
     let run = &ws.runs[0];
     assert_eq!(run.spans.len(), 7);
-    assert_eq!(count(run, SpanKind::Tool), 6);
-    assert_eq!(count(run, SpanKind::Llm), 0);
-    assert_eq!(errors(run), 0);
+    assert_eq!(count_kind(run, SpanKind::Tool), 6);
+    assert_eq!(count_kind(run, SpanKind::Llm), 0);
+    assert_eq!(error_spans(run), 0);
     assert_eq!(run.logs.len(), 9);
     assert_eq!(run.status, RunStatus::Success);
     assert_eq!(run.spans[0].status_text.as_deref(), Some("AGENT_DONE"));
     assert!(run.spans[0]
         .name
         .starts_with("Investigation: Payment gateway is degraded."));
-    assert_eq!(metric(run, "iterations"), Some(6.0));
-    assert_eq!(metric(run, "duration_s"), Some(9.7));
-    approx(run.reported_cost_usd, 0.026829000000000002);
-    assert_eq!(metric(run, "result.past_cases_used"), Some(0.0));
+    assert_eq!(metric_number(run, "iterations"), Some(6.0));
+    assert_eq!(metric_number(run, "duration_s"), Some(9.7));
+    assert_near(run.reported_cost_usd, 0.026829000000000002);
+    assert_eq!(metric_number(run, "result.past_cases_used"), Some(0.0));
     assert!(attr(run, "root_cause")
         .unwrap()
         .starts_with("payment-gateway v2.3.1 BatchReconciliation"));
@@ -189,8 +156,8 @@ fn investigation_log_4_degraded_with_result() {
     assert_eq!(ws.runs.len(), 1);
     let run = &ws.runs[0];
     assert_eq!(run.spans.len(), 5);
-    assert_eq!(count(run, SpanKind::Tool), 4);
-    assert_eq!(errors(run), 3);
+    assert_eq!(count_kind(run, SpanKind::Tool), 4);
+    assert_eq!(error_spans(run), 3);
     let err = run
         .spans
         .iter()
@@ -206,8 +173,8 @@ fn investigation_log_4_degraded_with_result() {
     assert_eq!(run.status, RunStatus::Partial);
     assert_eq!(run.status_text.as_deref(), Some("AGENT_INCOMPLETE"));
     assert_eq!(attr(run, "stopped_by"), Some("GUARDRAIL cost_limit"));
-    approx(run.reported_cost_usd, 0.01677);
-    assert_eq!(metric(run, "result.iterations"), Some(10.0));
+    assert_near(run.reported_cost_usd, 0.01677);
+    assert_eq!(metric_number(run, "result.iterations"), Some(10.0));
 }
 
 #[test]
@@ -223,7 +190,11 @@ fn all_logs_and_results_pair_up() {
     assert_eq!(ws.problems.len(), 4, "{:?}", ws.problems);
     assert_eq!(ws.runs.len(), 4);
     // python3: tool calls per log 6, 3, 4, 4; episode ids ep-0000..ep-0002, none for run 4.
-    let tools: Vec<usize> = ws.runs.iter().map(|r| count(r, SpanKind::Tool)).collect();
+    let tools: Vec<usize> = ws
+        .runs
+        .iter()
+        .map(|r| count_kind(r, SpanKind::Tool))
+        .collect();
     assert_eq!(tools, vec![6, 3, 4, 4]);
     let eps: Vec<Option<&str>> = ws.runs.iter().map(|r| attr(r, "episode_id")).collect();
     assert_eq!(
@@ -253,7 +224,7 @@ fn result_alone_is_its_own_run() {
     assert!(run
         .name
         .starts_with("Investigation result: Recurrence of the BatchReconciliation"));
-    assert_eq!(metric(run, "result.iterations"), Some(3.0));
+    assert_eq!(metric_number(run, "result.iterations"), Some(3.0));
 }
 
 // python3: total_calls 20, successes 15, failures 5, success_rate "75.0%", failure_log 5 entries
@@ -265,9 +236,9 @@ fn reliability_stats() {
     let run = &ws.runs[0];
     assert_eq!(run.name, "Tool reliability stats");
     assert!(run.spans.is_empty());
-    assert_eq!(metric(run, "total_calls"), Some(20.0));
-    assert_eq!(metric(run, "successes"), Some(15.0));
-    assert_eq!(metric(run, "success_rate"), Some(75.0));
+    assert_eq!(metric_number(run, "total_calls"), Some(20.0));
+    assert_eq!(metric_number(run, "successes"), Some(15.0));
+    assert_eq!(metric_number(run, "success_rate"), Some(75.0));
     assert_eq!(run.failures.len(), 5);
     assert!(run.failures.iter().all(|f| f.code == "skipped_permission"));
     assert_eq!(
@@ -291,14 +262,7 @@ fn malformed_documents_give_problems_not_panics() {
         r#"[{"time": "23:59:59", "event": "TOOL_CALL", "tool": "t"}, {"time": "00:00:01", "event": "TOOL_RESULT", "tool": "t", "latency": "1e300ms"}, {"time": "23:00:00", "event": "X"}, {"time": "00:00:00", "event": "Y"}]"#,
         r#"{"total_calls": "x", "successes": null, "failures": [], "success_rate": 1, "failure_log": [null, {"tool": 1}]}"#,
     ];
-    for (i, c) in cases.iter().enumerate() {
-        let name = format!("bad{i}.json");
-        let ws = load(&[InputFile {
-            name: &name,
-            bytes: c.as_bytes(),
-        }]);
-        assert!(!ws.problems.is_empty(), "case {i} gave no problem");
-    }
+    assert_each_gives_a_problem(cases, "json");
 }
 
 // python3 (investigation_log_2 / _3): 12 / 15 entries; TOOL_CALL 3 / 4, each with a success
@@ -327,14 +291,14 @@ fn investigation_logs_2_and_3_with_results() {
         assert_eq!(ws.runs.len(), 1);
         let run = &ws.runs[0];
         assert_eq!(run.spans.len(), 1 + tools);
-        assert_eq!(count(run, SpanKind::Tool), tools);
-        assert_eq!(errors(run), 0);
+        assert_eq!(count_kind(run, SpanKind::Tool), tools);
+        assert_eq!(error_spans(run), 0);
         assert_eq!(run.logs.len(), logs);
         assert_eq!(run.status, RunStatus::Success);
-        assert_eq!(metric(run, "iterations"), Some(iters));
-        assert_eq!(metric(run, "duration_s"), Some(dur));
-        approx(run.reported_cost_usd, cost);
-        assert_eq!(metric(run, "result.past_cases_used"), Some(past));
+        assert_eq!(metric_number(run, "iterations"), Some(iters));
+        assert_eq!(metric_number(run, "duration_s"), Some(dur));
+        assert_near(run.reported_cost_usd, cost);
+        assert_eq!(metric_number(run, "result.past_cases_used"), Some(past));
     }
 }
 
@@ -346,28 +310,16 @@ fn standalone_observer_metrics() {
     let trace = std::fs::read(&path).unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&trace).unwrap();
     let metrics = serde_json::to_vec(&doc["metrics"]).unwrap();
-    let ws = load(&[
-        InputFile {
-            name: &path,
-            bytes: &trace,
-        },
-        InputFile {
-            name: "metrics.json",
-            bytes: &metrics,
-        },
-    ]);
+    let ws = load_files(&[(path.as_str(), &trace), ("metrics.json", &metrics)]);
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     assert_eq!(ws.runs.len(), 1);
     let alone_trace = open(&["observer_failures_loop.trace.json"]);
     assert_eq!(ws.runs[0].metrics.len(), alone_trace.runs[0].metrics.len());
     assert_eq!(ws.runs[0].logs.len(), alone_trace.runs[0].logs.len());
 
-    let ws = load(&[InputFile {
-        name: "metrics.json",
-        bytes: &metrics,
-    }]);
+    let ws = load_one("metrics.json", &metrics);
     assert_eq!(ws.runs.len(), 1);
     assert_eq!(ws.runs[0].id, "inv-drill3-001");
-    assert_eq!(metric(&ws.runs[0], "tool_failures"), Some(4.0));
+    assert_eq!(metric_number(&ws.runs[0], "tool_failures"), Some(4.0));
     assert_eq!(ws.problems.len(), 1);
 }

@@ -2,8 +2,12 @@
 //! python3 -c "import json;S=[json.loads(l) for l in open('sessions.jsonl')];
 //!   print(sum(s['totalInputTokens'] for s in S),sum(s['totalOutputTokens'] for s in S))"
 
-use spoor::ingest::{load, InputFile};
-use spoor::model::{MetricValue, Run, RunStatus, Severity, SpanKind, Status, Workspace};
+use spoor::model::{MetricValue, RunStatus, Severity, SpanKind, Workspace};
+
+mod common;
+use common::{
+    assert_each_gives_a_problem, count_kind, error_spans_in, load_in, load_one, run_by_id,
+};
 
 const DIR: &str = "../shared/fixtures/seed-formats/seed003-ts-four-pillars";
 const S1: &str = "31413314-968d-4a1f-b723-b2318600b31c";
@@ -13,38 +17,7 @@ const S4: &str = "63ba1bf5-ccbf-4083-88d0-99a5cf149ff5";
 const S5: &str = "525d7ea6-48df-48c8-bdce-4a0d2e249a81";
 
 fn open(files: &[&str]) -> Workspace {
-    let data: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|f| {
-            let path = format!("{DIR}/{f}");
-            let bytes = std::fs::read(&path).expect("fixture readable");
-            (path, bytes)
-        })
-        .collect();
-    let inputs: Vec<InputFile> = data
-        .iter()
-        .map(|(n, b)| InputFile { name: n, bytes: b })
-        .collect();
-    load(&inputs)
-}
-
-fn run<'a>(ws: &'a Workspace, id: &str) -> &'a Run {
-    ws.runs.iter().find(|r| r.id == id).expect("run present")
-}
-
-fn tools(run: &Run) -> usize {
-    run.spans
-        .iter()
-        .filter(|s| s.kind == SpanKind::Tool)
-        .count()
-}
-
-fn errors(ws: &Workspace) -> usize {
-    ws.runs
-        .iter()
-        .flat_map(|r| &r.spans)
-        .filter(|s| s.status == Status::Error)
-        .count()
+    load_in(DIR, files)
 }
 
 // python3: 5 sessions; tokens 3721 in / 430 out; cost sum 0.017612999999999997; session 1:
@@ -64,7 +37,7 @@ fn sessions_jsonl_alone() {
     assert_eq!((i, o), (3721, 430));
     let c: f64 = ws.runs.iter().filter_map(|r| r.reported_cost_usd).sum();
     assert!((c - 0.017612999999999997).abs() < 1e-12);
-    let r1 = run(&ws, S1);
+    let r1 = run_by_id(&ws, S1);
     assert_eq!(r1.name, "Session 31413314");
     assert_eq!(r1.spans[0].name, format!("session {S1}"));
     assert_eq!(r1.spans[0].duration_ns(), Some(1_743_000_000));
@@ -88,36 +61,36 @@ fn all_four_files() {
     assert_eq!(ws.span_count(), 5 + 6);
     let per: Vec<usize> = [S1, S2, S3, S4, S5]
         .iter()
-        .map(|s| tools(run(&ws, s)))
+        .map(|s| count_kind(run_by_id(&ws, s), SpanKind::Tool))
         .collect();
     assert_eq!(per, vec![1, 3, 1, 1, 0]);
     let decisions: Vec<usize> = [S1, S2, S3, S4, S5]
         .iter()
-        .map(|s| run(&ws, s).decisions.len())
+        .map(|s| run_by_id(&ws, s).decisions.len())
         .collect();
     assert_eq!(decisions, vec![4, 7, 2, 2, 2]);
     let logs: Vec<usize> = [S1, S2, S3, S4, S5]
         .iter()
-        .map(|s| run(&ws, s).logs.len())
+        .map(|s| run_by_id(&ws, s).logs.len())
         .collect();
     assert_eq!(logs, vec![2, 4, 1, 1, 1]);
     let status: Vec<RunStatus> = [S1, S2, S3, S4, S5]
         .iter()
-        .map(|s| run(&ws, s).status)
+        .map(|s| run_by_id(&ws, s).status)
         .collect();
     use RunStatus::{Failure, Success};
     assert_eq!(status, vec![Success, Success, Failure, Failure, Success]);
     assert_eq!(
-        run(&ws, S1).status_text.as_deref(),
+        run_by_id(&ws, S1).status_text.as_deref(),
         Some("session_complete")
     );
     assert_eq!(
-        run(&ws, S3).spans[0].status_text.as_deref(),
+        run_by_id(&ws, S3).spans[0].status_text.as_deref(),
         Some("no final response")
     );
     // 1 failed tool call + the roots of the 2 failed sessions.
-    assert_eq!(errors(&ws), 3);
-    let s3 = run(&ws, S3);
+    assert_eq!(error_spans_in(&ws), 3);
+    let s3 = run_by_id(&ws, S3);
     let failed = s3.spans.iter().find(|s| s.kind == SpanKind::Tool).unwrap();
     assert_eq!(
         failed.error_message.as_deref(),
@@ -126,7 +99,7 @@ fn all_four_files() {
     assert_eq!(failed.parent_id.as_deref(), Some("session"));
     assert_eq!(failed.parent, Some(0));
     // Tool span timing: finished 23:59:00.598Z after 167 ms.
-    let node = run(&ws, S1)
+    let node = run_by_id(&ws, S1)
         .spans
         .iter()
         .find(|s| s.kind == SpanKind::Tool)
@@ -137,16 +110,19 @@ fn all_four_files() {
         Some("Node.js current LTS version")
     );
     // The tool_selection decision points at that span.
-    let sel = run(&ws, S1)
+    let sel = run_by_id(&ws, S1)
         .decisions
         .iter()
         .find(|d| d.decision_type == "tool_selection")
         .unwrap();
     assert_eq!(sel.selected.as_deref(), Some("search_web"));
     assert_eq!(sel.step, Some(0));
-    assert_eq!(run(&ws, S1).spans[sel.span.unwrap() as usize].id, node.id);
+    assert_eq!(
+        run_by_id(&ws, S1).spans[sel.span.unwrap() as usize].id,
+        node.id
+    );
     // session_complete: cost 0.004175999999999999, steps 1.
-    let steps = run(&ws, S1)
+    let steps = run_by_id(&ws, S1)
         .metrics
         .iter()
         .find(|m| m.name == "session_complete.steps")
@@ -159,8 +135,8 @@ fn tools_jsonl_alone() {
     let ws = open(&["tools.jsonl"]);
     assert_eq!(ws.runs.len(), 1);
     assert_eq!(ws.runs[0].name, "Tool calls");
-    assert_eq!(tools(&ws.runs[0]), 6);
-    assert_eq!(errors(&ws), 1);
+    assert_eq!(count_kind(&ws.runs[0], SpanKind::Tool), 6);
+    assert_eq!(error_spans_in(&ws), 1);
     assert_eq!(ws.problems.len(), 1);
     assert_eq!(ws.problems[0].severity, Severity::Warning);
 }
@@ -174,7 +150,7 @@ fn tools_with_sessions_but_no_events_joins_by_time() {
     assert_eq!(ws.runs.len(), 6);
     let per: Vec<usize> = [S1, S2, S3, S4, S5]
         .iter()
-        .map(|s| tools(run(&ws, s)))
+        .map(|s| count_kind(run_by_id(&ws, s), SpanKind::Tool))
         .collect();
     assert_eq!(per, vec![0, 1, 1, 1, 0]);
     let rest = ws
@@ -182,7 +158,7 @@ fn tools_with_sessions_but_no_events_joins_by_time() {
         .iter()
         .find(|r| r.name == "Tool calls not matched to a session")
         .unwrap();
-    assert_eq!(tools(rest), 3);
+    assert_eq!(count_kind(rest, SpanKind::Tool), 3);
     assert_eq!(ws.problems.len(), 3, "{:?}", ws.problems);
     assert!(ws
         .problems
@@ -197,15 +173,15 @@ fn events_alone_and_decisions_alone() {
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     assert_eq!(ws.runs.len(), 5);
     assert_eq!(ws.runs.iter().map(|r| r.logs.len()).sum::<usize>(), 9);
-    assert_eq!(run(&ws, S4).status, RunStatus::Failure);
-    assert_eq!(run(&ws, S5).status, RunStatus::Success);
+    assert_eq!(run_by_id(&ws, S4).status, RunStatus::Failure);
+    assert_eq!(run_by_id(&ws, S5).status, RunStatus::Success);
 
     let ws = open(&["decisions.jsonl"]);
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
     assert_eq!(ws.runs.len(), 5);
     assert_eq!(ws.runs.iter().map(|r| r.decisions.len()).sum::<usize>(), 17);
-    assert_eq!(run(&ws, S2).status, RunStatus::Success);
-    assert_eq!(run(&ws, S3).status, RunStatus::Failure);
+    assert_eq!(run_by_id(&ws, S2).status, RunStatus::Success);
+    assert_eq!(run_by_id(&ws, S3).status, RunStatus::Failure);
 }
 
 #[test]
@@ -218,17 +194,7 @@ fn malformed_lines_give_problems_not_panics() {
     ];
     // Extreme but well-typed values must not overflow time arithmetic either.
     let extreme = "{\"sessionId\": \"s\", \"durationMs\": 18446744073709551615, \"totalInputTokens\": 1, \"totalOutputTokens\": 1, \"totalCostUsd\": 1e308, \"timestamp\": \"0001-01-01T00:00:00Z\"}\n{\"timestamp\": \"9999-12-31T23:59:59Z\", \"toolName\": \"t\", \"latencyMs\": 1e300, \"resultPreview\": \"\", \"status\": \"error\"}\n";
-    let ws = load(&[InputFile {
-        name: "extreme.jsonl",
-        bytes: extreme.as_bytes(),
-    }]);
+    let ws = load_one("extreme.jsonl", extreme.as_bytes());
     assert!(!ws.problems.is_empty());
-    for (i, c) in cases.iter().enumerate() {
-        let name = format!("bad{i}.jsonl");
-        let ws = load(&[InputFile {
-            name: &name,
-            bytes: c.as_bytes(),
-        }]);
-        assert!(!ws.problems.is_empty(), "case {i} gave no problem");
-    }
+    assert_each_gives_a_problem(cases, "jsonl");
 }

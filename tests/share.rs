@@ -3,7 +3,6 @@
 //! of the fixture files independently with python3 (see each test).
 
 use proptest::prelude::*;
-use spoor::ingest::{load, InputFile};
 use spoor::model::{
     Attr, AttrValue, Decision, Failure, LogEvent, Metric, MetricValue, Origin, QualitySignal, Run,
     Span, SpanEvent, SpanKind, SpanLink, Status, ToolCall, Usage,
@@ -14,7 +13,9 @@ use spoor::share::{
 };
 use spoor::view::state::ViewState;
 
-const FIXTURES: &str = "../shared/fixtures";
+mod common;
+use common::{load_fixture, FIXTURES};
+
 const OPENAI_AGENTS: &str = "langfuse/openai-agents-2025-09-30.trace.json";
 const RAG: &str = "otlp/agent-prism/rag_earnings_agent.json";
 const AGENTTRACER: &str = "seed-formats/seed001-agenttracer/runs_version_comparison.json";
@@ -25,11 +26,7 @@ const REDACTED: RedactOptions = RedactOptions {
 };
 
 fn runs(path: &str) -> Vec<Run> {
-    let bytes = std::fs::read(format!("{FIXTURES}/{path}")).expect("fixture exists");
-    let ws = load(&[InputFile {
-        name: path,
-        bytes: &bytes,
-    }]);
+    let ws = load_fixture(path);
     assert!(!ws.runs.is_empty(), "{path} loads");
     ws.runs
 }
