@@ -16,11 +16,12 @@ Usage:
         --commit <litellm commit sha> [--retrieved YYYY-MM] [--out data/prices.json]
 
 Keys are stored without a provider prefix; Gemini models are taken from LiteLLM's `gemini/`
-(Google AI Studio) entries when no bare key exists. Models missing from the download are
-reported and left out (Spoor then shows their cost as unknown, never $0).
+(Google AI Studio) entries, falling back to the bare (Vertex AI) key. Models missing from the
+download are reported and left out (Spoor then shows their cost as unknown, never $0).
 """
 import argparse
 import json
+import re
 import sys
 
 # The models Spoor bundles: common agent models plus every model named in the shared fixtures.
@@ -32,7 +33,7 @@ WANTED = [
     "gpt-4.1", "gpt-4.1-2025-04-14", "gpt-4.1-mini", "gpt-4.1-mini-2025-04-14",
     "gpt-4.1-nano", "gpt-4.1-nano-2025-04-14",
     "o1", "o1-2024-12-17", "o1-mini", "o1-preview", "o3", "o3-2025-04-16", "o3-mini",
-    "o3-mini-2025-01-31", "o4-mini", "o4-mini-2025-04-16",
+    "o3-mini-2025-01-31", "o4-mini", "o4-mini-2025-04-16", "gpt-4.5-preview",
     "gpt-5", "gpt-5-2025-08-07", "gpt-5-chat", "gpt-5-pro", "gpt-5-mini",
     "gpt-5-mini-2025-08-07", "gpt-5-nano", "gpt-5-nano-2025-08-07", "gpt-5.1", "gpt-5.2",
     # Anthropic
@@ -59,10 +60,19 @@ FIELDS = {
 
 
 def pick(table, name):
-    # Bare key first, then provider-prefixed ones; Anthropic models LiteLLM lists only under
-    # Bedrock ids (same list price) come last.
-    bedrock = [k for k in table if k.endswith("anthropic." + name + "-v1:0")]
-    for key in [name, "gemini/" + name, "openai/" + name, "anthropic/" + name] + sorted(bedrock):
+    # Gemini: the `gemini/` (Google AI Studio) entry first, as data/prices.json's notes say
+    # (LiteLLM's bare Gemini keys are Vertex AI prices, which can differ: gemini-2.0-flash-001).
+    # Others: bare key first, then provider-prefixed ones; Anthropic models LiteLLM lists only
+    # under Bedrock ids (same list price; `-v1:0`, or `-v2:0` for claude-3-5-sonnet-20241022)
+    # come last, the un-regioned `anthropic.` id before regional ones.
+    bedrock = re.compile(r"(^|[./])anthropic\." + re.escape(name) + r"-v\d+:0$")
+    keys = [name, "gemini/" + name]
+    if name.startswith("gemini-"):
+        keys.reverse()
+    keys += ["openai/" + name, "anthropic/" + name]
+    regional = [k for k in table if bedrock.search(k)]
+    keys += sorted(regional, key=lambda k: (not k.startswith("anthropic."), k))
+    for key in keys:
         entry = table.get(key)
         if isinstance(entry, dict) and entry.get("mode", "chat") in ("chat", "responses"):
             if isinstance(entry.get("input_cost_per_token"), (int, float)):
