@@ -5,23 +5,10 @@
 
 use spoor::analysis::{analyze_run, AnalysisConfig};
 use spoor::model::{Run, Span, SpanKind, Status, ToolCall, Usage};
-use std::time::Instant;
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{synth_workspace, Timings, XorShift};
 
 const TOOLS: [&str; 6] = [
     "search_docs",
@@ -39,6 +26,8 @@ const MODELS: [&str; 3] = [
 
 /// An agent run: root → iterations → (model call, then 0–3 tool calls, some with nested
 /// retrieval), with failures, retries and repeated calls sprinkled in.
+/// Built as model spans directly rather than with `ingest::synth`: a 1M-span run through the
+/// OTLP synthesizer would be ~900 MB of JSON to write and parse first.
 fn agent_run(target: usize, seed: u64) -> Run {
     let mut rng = XorShift(seed | 1);
     let mut spans: Vec<Span> = Vec::with_capacity(target + 8);
@@ -137,25 +126,24 @@ fn main() {
     let mut per_span = Vec::new();
     for &n in &[100_000usize, 1_000_000] {
         let run = agent_run(n, 0x9e37_79b9_7f4a_7c15);
-        let mut times = Vec::new();
         let mut anomalies = 0;
-        for _ in 0..5 {
-            let t0 = Instant::now();
-            let a = analyze_run(&run, &cfg);
-            times.push(t0.elapsed().as_secs_f64());
-            anomalies = a.anomalies.len();
-            std::hint::black_box(&a);
-        }
-        times.sort_by(|a, b| a.total_cmp(b));
-        let med = times[2];
+        let times = Timings::of_checked(
+            5,
+            || analyze_run(&run, &cfg),
+            |a| {
+                anomalies = a.anomalies.len();
+                std::hint::black_box(&a);
+            },
+        );
+        let med = times.median();
         let ns_per_span = med * 1e9 / run.spans.len() as f64;
         per_span.push(ns_per_span);
         println!(
             "analyze_run {:>9} spans: median {:>8.1} ms of 5 (min {:.1} ms, max {:.1} ms), {:.0} ns/span, {} anomalies",
             run.spans.len(),
             med * 1e3,
-            times[0] * 1e3,
-            times[4] * 1e3,
+            times.min() * 1e3,
+            times.max() * 1e3,
             ns_per_span,
             anomalies
         );
@@ -167,28 +155,16 @@ fn main() {
 
     // The same analysis on spans as the importer fills them: ingest's synthetic OTLP agent
     // trace (100k spans; a 1M-span document would be ~900 MB of JSON), loaded once.
-    let json = spoor::ingest::synth::otlp_json(spoor::ingest::synth::Synth {
-        spans: 100_000,
-        traces: 1,
-        seed: 7,
-    });
-    let ws = spoor::ingest::load(&[spoor::ingest::InputFile {
-        name: "synth.json",
-        bytes: json.as_bytes(),
-    }]);
+    let ws = synth_workspace(100_000, 7);
     if let Some(run) = ws.runs.iter().max_by_key(|r| r.spans.len()) {
-        let mut times = Vec::new();
-        for _ in 0..5 {
-            let t0 = Instant::now();
+        let times = Timings::of(5, || {
             std::hint::black_box(analyze_run(run, &cfg));
-            times.push(t0.elapsed().as_secs_f64());
-        }
-        times.sort_by(|a, b| a.total_cmp(b));
+        });
         println!(
             "analyze_run {:>9} spans from ingest::synth OTLP: median {:.1} ms of 5, {:.0} ns/span",
             run.spans.len(),
-            times[2] * 1e3,
-            times[2] * 1e9 / run.spans.len() as f64
+            times.median() * 1e3,
+            times.median() * 1e9 / run.spans.len() as f64
         );
     }
 }

@@ -4,36 +4,36 @@
 
 use spoor::ingest::synth::{otlp_json, Synth};
 use spoor::ingest::{detect, load, InputFile};
-use std::time::{Duration, Instant};
+
+#[path = "common/mod.rs"]
+mod common;
+use common::Timings;
 
 const RUNS: usize = 5;
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
 fn bench(label: &str, text: &str) {
-    let mut times = Vec::with_capacity(RUNS);
     let mut spans = 0;
-    for _ in 0..RUNS {
-        let started = Instant::now();
-        let ws = load(&[InputFile {
-            name: label,
-            bytes: text.as_bytes(),
-        }]);
-        times.push(started.elapsed());
-        spans = ws.span_count();
-        assert!(
-            ws.problems
-                .iter()
-                .all(|p| p.severity != spoor::model::Severity::Error),
-            "{label}: {:?}",
-            ws.problems.first()
-        );
-        std::hint::black_box(ws);
-    }
-    let t = median(times).as_secs_f64();
+    let times = Timings::of_checked(
+        RUNS,
+        || {
+            load(&[InputFile {
+                name: label,
+                bytes: text.as_bytes(),
+            }])
+        },
+        |ws| {
+            spans = ws.span_count();
+            assert!(
+                ws.problems
+                    .iter()
+                    .all(|p| p.severity != spoor::model::Severity::Error),
+                "{label}: {:?}",
+                ws.problems.first()
+            );
+            std::hint::black_box(ws);
+        },
+    );
+    let t = times.median();
     let mb = text.len() as f64 / 1e6;
     println!(
         "load  {label:<34} {mb:>7.1} MB {spans:>7} spans  {:>8.1} ms  {:>6.1} MB/s  {:>9.0} spans/s",
@@ -42,13 +42,10 @@ fn bench(label: &str, text: &str) {
         spans as f64 / t
     );
 
-    let mut sniffs = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let started = Instant::now();
+    let s = Timings::of(RUNS, || {
         std::hint::black_box(detect::sniff(text).is_ok());
-        sniffs.push(started.elapsed());
-    }
-    let s = median(sniffs).as_secs_f64();
+    })
+    .median();
     println!(
         "  of which format sniff {:>6.1} ms ({:.0} MB/s)",
         s * 1e3,

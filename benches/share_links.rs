@@ -7,30 +7,15 @@
 //! ids, attribute keys and times look like a real export; prompt and completion text and costs
 //! are added here, since the synthesizer writes none.
 
-use spoor::ingest::synth::{otlp_json, Synth};
-use spoor::ingest::{load, InputFile};
 use spoor::model::{Attr, AttrValue, Run, SpanKind};
 use spoor::share::{decode_run, encode_run, redact, RedactOptions};
-use std::time::Instant;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::{synth_workspace, Timings, XorShift};
 
 /// Characters a 500-span redacted link may take.
 const TARGET_CHARS: usize = 16 * 1024;
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 const WORDS: [&str; 24] = [
     "the", "build", "failed", "because", "test", "module", "parser", "returns", "error", "when",
@@ -46,16 +31,7 @@ fn sentence(rng: &mut XorShift, words: u64) -> String {
 
 /// A run of exactly `spans` spans, with prompts, completions, tool results and costs.
 fn agent_run(spans: usize, seed: u64) -> Run {
-    let doc = otlp_json(Synth {
-        spans,
-        traces: 1,
-        seed,
-    });
-    let ws = load(&[InputFile {
-        name: "synth.json",
-        bytes: doc.as_bytes(),
-    }]);
-    let mut run = ws
+    let mut run = synth_workspace(spans, seed)
         .runs
         .into_iter()
         .next()
@@ -99,16 +75,8 @@ fn agent_run(spans: usize, seed: u64) -> Run {
     run
 }
 
-fn median_ms(mut f: impl FnMut(), reps: usize) -> f64 {
-    let mut times: Vec<f64> = (0..reps)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[reps / 2]
+fn median_ms(f: impl FnMut(), reps: usize) -> f64 {
+    Timings::of(reps, f).median() * 1e3
 }
 
 fn main() {
