@@ -6,9 +6,7 @@ mod span_fields;
 mod tags;
 
 use super::{semconv, ImportCtx};
-use crate::model::{
-    flags, Attr, AttrValue, Format, Origin, Problem, Run, Severity, Span, SpanKind,
-};
+use crate::model::{flags, Attr, AttrValue, Format, Origin, Run, Severity, Span, SpanKind};
 use serde_json::{Map, Value};
 use span_fields::{log_event, set_references, set_status};
 use std::collections::HashMap;
@@ -25,11 +23,10 @@ pub fn import(doc: &Value, ctx: &mut ImportCtx) {
                 }
             }
             Some(Value::Null) | None => import_trace(doc, "$", ctx, &mut runs),
-            Some(_) => problem(
-                ctx,
+            Some(_) => ctx.problem(
                 Severity::Error,
-                "$.data",
-                "`data` should be a list of traces; nothing was loaded from this file".into(),
+                Some("$.data".to_owned()),
+                "`data` should be a list of traces; nothing was loaded from this file",
             ),
         },
         Value::Array(traces) => {
@@ -37,11 +34,10 @@ pub fn import(doc: &Value, ctx: &mut ImportCtx) {
                 import_trace(t, &format!("$[{i}]"), ctx, &mut runs);
             }
         }
-        _ => problem(
-            ctx,
+        _ => ctx.problem(
             Severity::Error,
-            "$",
-            "this is not a Jaeger trace: expected an object with `data` or `spans`".into(),
+            Some("$".to_owned()),
+            "this is not a Jaeger trace: expected an object with `data` or `spans`",
         ),
     }
     for mut run in runs.list {
@@ -73,15 +69,6 @@ impl Runs {
     }
 }
 
-fn problem(ctx: &mut ImportCtx, severity: Severity, place: &str, message: String) {
-    ctx.problems.push(Problem {
-        severity,
-        file: ctx.file_name.to_owned(),
-        place: Some(place.to_owned()),
-        message,
-    });
-}
-
 /// A process: its service name and tags, shared by the spans that name it.
 struct Process {
     service: Option<String>,
@@ -100,30 +87,27 @@ fn process_of(v: &Value) -> Process {
 
 fn import_trace(t: &Value, place: &str, ctx: &mut ImportCtx, runs: &mut Runs) {
     let Some(t) = t.as_object() else {
-        problem(
-            ctx,
+        ctx.problem(
             Severity::Error,
-            place,
-            "this trace is not an object; it was skipped".into(),
+            Some(place.to_owned()),
+            "this trace is not an object; it was skipped",
         );
         return;
     };
     let Some(spans) = t.get("spans").and_then(Value::as_array) else {
-        problem(
-            ctx,
+        ctx.problem(
             Severity::Error,
-            place,
-            "this trace has no `spans` list; it was skipped".into(),
+            Some(place.to_owned()),
+            "this trace has no `spans` list; it was skipped",
         );
         return;
     };
     if let Some(Value::Array(w)) = t.get("warnings") {
         for (i, w) in w.iter().enumerate() {
             let msg = format!("Jaeger reported a warning for this trace: {}", text(w));
-            problem(
-                ctx,
+            ctx.problem(
                 Severity::Warning,
-                &format!("{place}.warnings[{i}]"),
+                Some(format!("{place}.warnings[{i}]")),
                 msg,
             );
         }
@@ -145,11 +129,10 @@ fn import_trace(t: &Value, place: &str, ctx: &mut ImportCtx, runs: &mut Runs) {
     for (i, s) in spans.iter().enumerate() {
         let sp = format!("{place}.spans[{i}]");
         let Some(s) = s.as_object() else {
-            problem(
-                ctx,
+            ctx.problem(
                 Severity::Error,
-                &sp,
-                "this span is not an object; it was skipped".into(),
+                Some(sp.clone()),
+                "this span is not an object; it was skipped",
             );
             continue;
         };
@@ -161,7 +144,7 @@ fn import_trace(t: &Value, place: &str, ctx: &mut ImportCtx, runs: &mut Runs) {
             Some(id) => id,
             None => {
                 let msg = "this span names no traceID; it was put in a run named after the file";
-                problem(ctx, Severity::Warning, &sp, msg.into());
+                ctx.problem(Severity::Warning, Some(sp.clone()), msg);
                 format!("jaeger:{}", ctx.file_name)
             }
         };
@@ -212,7 +195,7 @@ fn build_span(
         Some(id) if !id.is_empty() => hex_id(id, 16),
         _ => {
             let msg = "this span has no spanID; it was given one from its place in the file";
-            problem(ctx, Severity::Warning, place, msg.into());
+            ctx.problem(Severity::Warning, Some(place.to_owned()), msg);
             format!("jaeger:{place}")
         }
     };
@@ -228,7 +211,7 @@ fn build_span(
     if let Some(Value::Array(w)) = s.get("warnings") {
         for w in w {
             let msg = format!("Jaeger reported a warning for this span: {}", text(w));
-            problem(ctx, Severity::Warning, place, msg);
+            ctx.problem(Severity::Warning, Some(place.to_owned()), msg);
         }
     }
     set_status(&mut span);
@@ -247,7 +230,7 @@ fn set_times(
         Some(t) => t,
         None => {
             let msg = "this span has no usable startTime; it is shown at the trace's start";
-            problem(ctx, Severity::Warning, place, msg.into());
+            ctx.problem(Severity::Warning, Some(place.to_owned()), msg);
             earliest_us
         }
     };
@@ -258,24 +241,23 @@ fn set_times(
         }
         Some(d) => {
             let msg = format!("this span's duration is negative ({d} µs); it is shown as zero");
-            problem(ctx, Severity::Warning, place, msg);
+            ctx.problem(Severity::Warning, Some(place.to_owned()), msg);
             span.end_ns = Some(span.start_ns);
             span.flags |= flags::END_BEFORE_START;
         }
         None => {
             let msg = "this span has no usable duration; it is shown as still running";
-            problem(ctx, Severity::Warning, place, msg.into());
+            ctx.problem(Severity::Warning, Some(place.to_owned()), msg);
         }
     }
 }
 
 fn tag_list(tags: &Value, place: &str, ctx: &mut ImportCtx) -> Vec<Attr> {
     let Some(list) = tags.as_array() else {
-        problem(
-            ctx,
+        ctx.problem(
             Severity::Warning,
-            place,
-            "`tags` is not a list; the span's tags were not read".into(),
+            Some(place.to_owned()),
+            "`tags` is not a list; the span's tags were not read",
         );
         return Vec::new();
     };
@@ -283,11 +265,10 @@ fn tag_list(tags: &Value, place: &str, ctx: &mut ImportCtx) -> Vec<Attr> {
     for (i, t) in list.iter().enumerate() {
         match tag_attr(t) {
             Some(a) => out.push(a),
-            None => problem(
-                ctx,
+            None => ctx.problem(
                 Severity::Warning,
-                &format!("{place}[{i}]"),
-                "this tag has no key; it was skipped".into(),
+                Some(format!("{place}[{i}]")),
+                "this tag has no key; it was skipped",
             ),
         }
     }

@@ -11,8 +11,7 @@ mod tests;
 
 use super::{semconv, ImportCtx};
 use crate::model::{
-    Attr, AttrValue, Format, Metric, MetricValue, Origin, Problem, QualitySignal, Run, Severity,
-    SpanKind,
+    Attr, AttrValue, Format, Metric, MetricValue, Origin, QualitySignal, Run, Severity, SpanKind,
 };
 use observation::{add_metadata, as_text, Issue};
 use serde_json::{Map, Value};
@@ -23,12 +22,10 @@ pub(crate) use time::parse_iso;
 /// Imports one Langfuse trace export as one run.
 pub fn import(doc: &Value, ctx: &mut ImportCtx) {
     let Some(obj) = doc.as_object() else {
-        problem(
-            ctx,
+        ctx.problem(
             Severity::Error,
-            "$",
-            "this is not a Langfuse export: expected an object with `trace` and `observations`"
-                .into(),
+            Some("$".to_owned()),
+            "this is not a Langfuse export: expected an object with `trace` and `observations`",
         );
         return;
     };
@@ -41,11 +38,10 @@ pub fn import(doc: &Value, ctx: &mut ImportCtx) {
         (Some(Value::Array(a)), _) => (a.as_slice(), "$.observations".to_owned()),
         (_, Some(Value::Array(a))) => (a.as_slice(), format!("{trace_place}.observations")),
         _ => {
-            problem(
-                ctx,
+            ctx.problem(
                 Severity::Warning,
-                "$",
-                "this Langfuse export has no `observations` list; the trace has no steps".into(),
+                Some("$".to_owned()),
+                "this Langfuse export has no `observations` list; the trace has no steps",
             );
             (&[][..], String::new())
         }
@@ -72,11 +68,10 @@ pub fn import(doc: &Value, ctx: &mut ImportCtx) {
         let Some(o) = o.as_object() else {
             // Some exports list observation ids here instead of objects: nothing to show.
             if !o.is_string() {
-                problem(
-                    ctx,
+                ctx.problem(
                     Severity::Error,
-                    &place,
-                    "this observation is not an object; it was skipped".into(),
+                    Some(place.clone()),
+                    "this observation is not an object; it was skipped",
                 );
             }
             continue;
@@ -99,7 +94,7 @@ pub fn import(doc: &Value, ctx: &mut ImportCtx) {
                     "this observation has no usable startTime; it is shown at the trace's start"
                 }
             };
-            problem(ctx, Severity::Warning, &place, msg.into());
+            ctx.problem(Severity::Warning, Some(place.clone()), msg);
         }
     }
     for a in resource {
@@ -120,15 +115,6 @@ pub fn import(doc: &Value, ctx: &mut ImportCtx) {
         .find_map(semconv::agent_of)
         .map(str::to_owned);
     ctx.out.runs.push(run);
-}
-
-fn problem(ctx: &mut ImportCtx, severity: Severity, place: &str, message: String) {
-    ctx.problems.push(Problem {
-        severity,
-        file: ctx.file_name.to_owned(),
-        place: Some(place.to_owned()),
-        message,
-    });
 }
 
 /// The run and its trace-level fields: name, user, session, release, version, tags,
@@ -200,11 +186,10 @@ fn add_scores(run: &mut Run, scores: &[Value], place: &str, ctx: &mut ImportCtx)
         .collect();
     for (i, sc) in scores.iter().enumerate() {
         let Some(sc) = sc.as_object() else {
-            problem(
-                ctx,
+            ctx.problem(
                 Severity::Warning,
-                &format!("{place}[{i}]"),
-                "this score is not an object; it was skipped".into(),
+                Some(format!("{place}[{i}]")),
+                "this score is not an object; it was skipped",
             );
             continue;
         };
@@ -234,10 +219,9 @@ fn add_scores(run: &mut Run, scores: &[Value], place: &str, ctx: &mut ImportCtx)
             .and_then(|id| span_of.get(id).copied());
         if data_type.eq_ignore_ascii_case("NUMERIC") {
             let Some(v) = value.filter(|v| v.is_finite()) else {
-                problem(
-                    ctx,
+                ctx.problem(
                     Severity::Warning,
-                    &format!("{place}[{i}]"),
+                    Some(format!("{place}[{i}]")),
                     format!("score `{name}` has no numeric value; it was skipped"),
                 );
                 continue;
