@@ -27,7 +27,9 @@ const MARKER: u8 = 8;
 /// `USAGE + k`: the integer equals the span's k-th usage field (see [`usage_fields`]).
 const USAGE: u8 = 9;
 
-fn usage_fields(u: &Usage) -> [Option<u64>; 6] {
+/// A span's usage fields in their wire order. Span records and attribute back-references both
+/// number the fields this way, so the order is kept in this one place.
+pub(super) fn usage_fields(u: &Usage) -> [Option<u64>; 6] {
     [
         u.input,
         u.output,
@@ -36,6 +38,19 @@ fn usage_fields(u: &Usage) -> [Option<u64>; 6] {
         u.reasoning,
         u.total,
     ]
+}
+
+/// The usage whose fields, in wire order, are `v`: the inverse of [`usage_fields`].
+pub(super) fn usage_from_fields(v: [Option<u64>; 6]) -> Usage {
+    let [input, output, cache_read, cache_write, reasoning, total] = v;
+    Usage {
+        input,
+        output,
+        cache_read,
+        cache_write,
+        reasoning,
+        total,
+    }
 }
 
 /// The character count of a string that is exactly a redaction marker.

@@ -3,7 +3,7 @@
 //! back in the span list; its id in place (ids are unique, a table entry would only add an
 //! index); and its start as a small difference from whichever earlier time predicts it best.
 
-use super::attr_codec::{get_attrs, put_attrs};
+use super::attr_codec::{get_attrs, put_attrs, usage_fields, usage_from_fields};
 use super::codec::Clock;
 use super::reader::{unzigzag, Reader};
 use super::wire::{zigzag, Stream, Writer};
@@ -148,15 +148,7 @@ pub fn put_spans<'a>(w: &mut Writer<'a>, spans: &'a [Span], clock: &Clock) {
         }
         w.switch(Stream::Numbers);
         if !s.usage.is_empty() {
-            let u = &s.usage;
-            let all = [
-                u.input,
-                u.output,
-                u.cache_read,
-                u.cache_write,
-                u.reasoning,
-                u.total,
-            ];
+            let all = usage_fields(&s.usage);
             let bits = all.iter().enumerate().filter(|(_, v)| v.is_some());
             w.byte(bits.fold(0u8, |m, (k, _)| m | 1 << k));
             all.into_iter().flatten().for_each(|v| w.uint(v));
@@ -281,15 +273,7 @@ pub fn get_spans(r: &mut Reader, clock: &Clock) -> Result<Vec<Span>, ShareError>
                     *slot = Some(r.uint()?);
                 }
             }
-            let u = &mut s.usage;
-            [
-                u.input,
-                u.output,
-                u.cache_read,
-                u.cache_write,
-                u.reasoning,
-                u.total,
-            ] = v;
+            s.usage = usage_from_fields(v);
         }
         if has(COST) {
             s.reported_cost_usd = Some(r.float()?);
