@@ -59,15 +59,6 @@ pub fn import(format: Format, doc: &Value, line: Option<u32>, ctx: &mut ImportCt
     ctx.problems.extend(p.list);
 }
 
-fn time(o: Obj, key: &str, p: &mut Probs) -> Option<i64> {
-    let s = o.req_str(key, p)?;
-    let t = iso_to_ns(s);
-    if t.is_none() {
-        p.warn(&o.at(key), format!("`{s}` is not a date and time"));
-    }
-    t
-}
-
 fn run_status(s: &str) -> RunStatus {
     match s {
         "success" => RunStatus::Success,
@@ -106,8 +97,8 @@ fn import_run(v: &Value, path: &str, origin: Origin, p: &mut Probs) -> Option<Ru
         environment: o.str("environment", p).map(str::to_string),
         status,
         status_text: status_text.clone(),
-        start_ns: time(o, "started_at", p),
-        end_ns: time(o, "ended_at", p),
+        start_ns: o.req_time("started_at", p),
+        end_ns: o.req_time("ended_at", p),
         files: vec![origin.file],
         ..Run::default()
     };

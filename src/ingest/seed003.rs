@@ -47,15 +47,6 @@ pub fn import(format: Format, doc: &Value, line: Option<u32>, ctx: &mut ImportCt
     ctx.problems.extend(p.list);
 }
 
-fn time(o: Obj, key: &str, p: &mut Probs) -> Option<i64> {
-    let s = o.req_str(key, p)?;
-    let t = iso_to_ns(s);
-    if t.is_none() {
-        p.warn(&o.at(key), format!("`{s}` is not a date and time"));
-    }
-    t
-}
-
 /// A short, readable session label (uuids are long).
 pub(crate) fn session_name(id: &str) -> String {
     format!("Session {}", id.get(..8).unwrap_or(id))
@@ -69,7 +60,7 @@ fn session(o: Obj, origin: Origin, ctx: &mut ImportCtx, p: &mut Probs) {
             format!("s003-session-{}", stable_id(&[&text]))
         }
     };
-    let end = time(o, "timestamp", p);
+    let end = o.req_time("timestamp", p);
     let dur = o
         .u64("durationMs", p)
         .and_then(|ms| i64::try_from(ms).ok()?.checked_mul(1_000_000));
@@ -110,7 +101,7 @@ fn session(o: Obj, origin: Origin, ctx: &mut ImportCtx, p: &mut Probs) {
 fn tool_time(o: Obj, p: &mut Probs) -> Option<i64> {
     for key in ["timestamp", "ts"] {
         if o.raw(key).is_some() {
-            return time(o, key, p);
+            return o.req_time(key, p);
         }
     }
     let t = o.map.values().filter_map(Value::as_str).find_map(iso_to_ns);
@@ -239,7 +230,7 @@ fn event(o: Obj, origin: Origin, ctx: &mut ImportCtx, p: &mut Probs) {
         EventKind::Other => String::new(),
     };
     let log = LogEvent {
-        time_ns: time(o, "receivedAt", p),
+        time_ns: o.req_time("receivedAt", p),
         level: "INFO".to_string(),
         event_type: name,
         message,

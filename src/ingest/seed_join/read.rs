@@ -2,6 +2,7 @@
 //! [`Problem`] naming the file and the JSON path, so the seed importers stay short and a bad
 //! document degrades into warnings instead of a crash.
 
+use super::clock::iso_to_ns;
 use crate::model::{Attr, AttrValue, Metric, MetricValue, Origin, Problem, Severity};
 use serde_json::{Map, Value};
 
@@ -119,6 +120,16 @@ impl<'v> Obj<'v> {
             p.warn(&self.at(key), format!("`{key}` is missing"));
         }
         self.str(key, p)
+    }
+
+    /// An ISO 8601 date and time in ns since the epoch; reports absence and text that is not one.
+    pub(crate) fn req_time(&self, key: &str, p: &mut Probs) -> Option<i64> {
+        let s = self.req_str(key, p)?;
+        let t = iso_to_ns(s);
+        if t.is_none() {
+            p.warn(&self.at(key), format!("`{s}` is not a date and time"));
+        }
+        t
     }
 
     /// A number; numeric strings are accepted too (exporters write both).
