@@ -152,6 +152,28 @@ pub fn detect(run: &Run, tree: &Tree, summary: &RunSummary, t: &Thresholds) -> V
     out
 }
 
+/// What the given spans cost together: their durations, tokens and cost summed. The waste of a
+/// retry's failed attempts, of a cascade's failing leaves and of the rules' flagged spans alike.
+fn waste_of(tree: &Tree, summary: &RunSummary, ids: &[SpanIdx]) -> Waste {
+    let mut w = Waste::default();
+    for &i in ids {
+        w.time_ns += tree.duration_ns(i);
+        w.tokens += summary
+            .per_span
+            .tokens
+            .get(i as usize)
+            .copied()
+            .unwrap_or(0);
+        w.cost_usd += summary
+            .per_span
+            .cost_usd
+            .get(i as usize)
+            .copied()
+            .unwrap_or(0.0);
+    }
+    w
+}
+
 /// `1.2 s`, `850 ms`: durations the way people read them.
 pub(crate) fn fmt_duration(ns: i64) -> String {
     let ms = ns as f64 / 1e6;

@@ -3,7 +3,7 @@
 //! the same parent, by the same tool with the same arguments (or the same model) is a retry.
 
 use super::loops::{normalized_args, tool_name};
-use super::{fmt_duration, times, Anomaly, AnomalyKind, Waste};
+use super::{fmt_duration, times, waste_of, Anomaly, AnomalyKind};
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
@@ -45,22 +45,7 @@ fn anomaly(run: &Run, tree: &Tree, chain: Vec<SpanIdx>, summary: &RunSummary) ->
         .copied()
         .filter(|&i| spans[i as usize].status == Status::Error)
         .collect();
-    let mut cost = Waste::default();
-    for &i in &failed {
-        cost.time_ns += tree.duration_ns(i);
-        cost.tokens += summary
-            .per_span
-            .tokens
-            .get(i as usize)
-            .copied()
-            .unwrap_or(0);
-        cost.cost_usd += summary
-            .per_span
-            .cost_usd
-            .get(i as usize)
-            .copied()
-            .unwrap_or(0.0);
-    }
+    let cost = waste_of(tree, summary, &failed);
     let last = &spans[chain[chain.len() - 1] as usize];
     let outcome = if last.status == Status::Error {
         "and still failed"

@@ -2,7 +2,7 @@
 //! expensive runs, tool failure rate) and error cascades over the tree.
 
 use super::loops::tool_name;
-use super::{fmt_duration, fmt_usd, Anomaly, AnomalyKind, Thresholds, Waste};
+use super::{fmt_duration, fmt_usd, waste_of, Anomaly, AnomalyKind, Thresholds, Waste};
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
@@ -13,26 +13,6 @@ fn pick(run: &Run, list: &[SpanIdx], f: impl Fn(&Span) -> bool) -> Vec<SpanIdx> 
         .copied()
         .filter(|&i| f(&run.spans[i as usize]))
         .collect()
-}
-
-fn waste_of(tree: &Tree, summary: &RunSummary, ids: &[SpanIdx]) -> Waste {
-    let mut w = Waste::default();
-    for &i in ids {
-        w.time_ns += tree.duration_ns(i);
-        w.tokens += summary
-            .per_span
-            .tokens
-            .get(i as usize)
-            .copied()
-            .unwrap_or(0);
-        w.cost_usd += summary
-            .per_span
-            .cost_usd
-            .get(i as usize)
-            .copied()
-            .unwrap_or(0.0);
-    }
-    w
 }
 
 fn model_of(s: &Span) -> &str {
@@ -295,22 +275,7 @@ pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anoma
                     evidence.push(format!("{}: {m}", describe(l)));
                 }
             }
-            let mut cost = Waste::default();
-            for &l in &leaves {
-                cost.time_ns += tree.duration_ns(l);
-                cost.tokens += summary
-                    .per_span
-                    .tokens
-                    .get(l as usize)
-                    .copied()
-                    .unwrap_or(0);
-                cost.cost_usd += summary
-                    .per_span
-                    .cost_usd
-                    .get(l as usize)
-                    .copied()
-                    .unwrap_or(0.0);
-            }
+            let cost = waste_of(tree, summary, &leaves);
             let mut span_ids = leaves;
             span_ids.extend(above);
             Anomaly {
