@@ -6,7 +6,7 @@ mod span_fields;
 mod tags;
 
 use super::{semconv, ImportCtx};
-use crate::model::{flags, Attr, AttrValue, Format, Origin, Run, Severity, Span, SpanKind};
+use crate::model::{flags, Attr, AttrValue, Format, Origin, Run, Severity, Span};
 use serde_json::{Map, Value};
 use span_fields::{log_event, set_references, set_status};
 use std::collections::HashMap;
@@ -331,12 +331,7 @@ fn finish_run(run: &mut Run) {
             }
         }
     }
-    run.agent_id = run
-        .spans
-        .iter()
-        .filter(|s| s.kind == SpanKind::Agent)
-        .find_map(semconv::agent_of)
-        .map(str::to_owned);
+    run.agent_id = semconv::agent_of_run(run);
 }
 
 /// Jaeger drops leading zeros from ids; OTLP never does. Padding hex ids back to their width

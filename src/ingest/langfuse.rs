@@ -11,7 +11,7 @@ mod tests;
 
 use super::{semconv, ImportCtx};
 use crate::model::{
-    Attr, AttrValue, Format, Metric, MetricValue, Origin, QualitySignal, Run, Severity, SpanKind,
+    Attr, AttrValue, Format, Metric, MetricValue, Origin, QualitySignal, Run, Severity,
 };
 use observation::{add_metadata, as_text, Issue};
 use serde_json::{Map, Value};
@@ -108,12 +108,7 @@ pub fn import(doc: &Value, ctx: &mut ImportCtx) {
     if run.name.is_empty() {
         run.name = root_name(&run).unwrap_or_default();
     }
-    run.agent_id = run
-        .spans
-        .iter()
-        .filter(|s| s.kind == SpanKind::Agent)
-        .find_map(semconv::agent_of)
-        .map(str::to_owned);
+    run.agent_id = semconv::agent_of_run(&run);
     ctx.out.runs.push(run);
 }
 

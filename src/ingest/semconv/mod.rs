@@ -6,7 +6,7 @@
 mod kind;
 mod scan;
 
-use crate::model::{find_attr, Span};
+use crate::model::{find_attr, Run, Span, SpanKind};
 
 pub(crate) use scan::{count, money};
 
@@ -34,6 +34,16 @@ pub fn agent_of(span: &Span) -> Option<&str> {
                 .and_then(|v| v.as_str())
                 .filter(|s| !s.trim().is_empty())
         })
+}
+
+/// The agent a run belongs to: the first agent span that names one. Jaeger and Langfuse carry no
+/// run-level agent name, so both importers take it from the spans the same way.
+pub(crate) fn agent_of_run(run: &Run) -> Option<String> {
+    run.spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Agent)
+        .find_map(agent_of)
+        .map(str::to_owned)
 }
 
 /// OTel records exceptions as span events named `exception`; the first one names the error.
