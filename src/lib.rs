@@ -5,6 +5,7 @@
 //! is plain Rust, tested and benchmarked natively.
 
 pub mod analysis;
+pub mod fasthash;
 pub mod ingest;
 pub mod model;
 pub mod share;

@@ -15,7 +15,6 @@ pub mod anomaly;
 pub mod bounds;
 pub mod cost;
 pub mod critical_path;
-mod fasthash;
 pub mod groups;
 pub mod stats;
 pub mod summary;

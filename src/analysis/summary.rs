@@ -21,10 +21,10 @@
 //!   (never a misleading $0).
 
 use super::cost::PriceTable;
-use super::fasthash::{call_hash, FastMap};
 use super::stats::LatencyStats;
 use super::tree::Tree;
 use super::usage::{span_figures, Pricing, SpanFigures, UsageRow};
+use crate::fasthash::{call_hash, FastMap};
 use crate::model::{Run, SpanIdx, SpanKind, Status};
 use serde::Serialize;
 

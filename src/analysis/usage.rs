@@ -6,8 +6,8 @@
 //! reported cost.
 
 use super::cost::{PriceTable, TokenCounts};
-use super::fasthash::FastMap;
 use super::tree::Tree;
+use crate::fasthash::FastMap;
 use crate::model::{Span, SpanIdx, SpanKind, Usage};
 
 /// Per-span figures after the no-double-count rule.

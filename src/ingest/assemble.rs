@@ -7,12 +7,12 @@
 //! reported when an earlier file was loaded is not reported again.
 
 use super::{repair, Fragment};
+use crate::fasthash::FastMap;
 use crate::model::{flags, Format, Run, RunStatus, Span, SpanIdx, Status, Workspace};
-use std::collections::HashMap;
 
 /// Merges fragments into `ws` and returns their side records for `seed_join::join`.
 pub fn merge(ws: &mut Workspace, fragments: Vec<Fragment>) -> Vec<super::seed_join::Pending> {
-    let mut index: HashMap<String, usize> = ws
+    let mut index: FastMap<String, usize> = ws
         .runs
         .iter()
         .enumerate()
@@ -149,7 +149,8 @@ fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// is an exact copy from another file (two exports of the same trace overlap); otherwise both
 /// are kept and flagged.
 fn drop_copies_and_flag_duplicates(run: &mut Run, old_len: usize, report: &mut repair::Report) {
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(run.spans.len());
+    let mut first: FastMap<&str, usize> = FastMap::default();
+    first.reserve(run.spans.len());
     let mut copies: Vec<(usize, usize)> = Vec::new(); // (dropped, kept)
     let mut dups: Vec<(usize, usize)> = Vec::new();
     for (i, s) in run.spans.iter().enumerate() {
@@ -233,7 +234,8 @@ fn resolve_parents(run: &mut Run, report: &mut repair::Report) {
     let n = run.spans.len();
     let was: Vec<u8> = run.spans.iter().map(|s| s.flags).collect();
     let parents: Vec<Option<usize>> = {
-        let mut first: HashMap<&str, usize> = HashMap::with_capacity(n);
+        let mut first: FastMap<&str, usize> = FastMap::default();
+        first.reserve(n);
         for (i, s) in run.spans.iter().enumerate() {
             first.entry(s.id.as_str()).or_insert(i);
         }

@@ -77,6 +77,16 @@ pub fn download(name: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// Milliseconds since the page started, for load timings.
+pub fn now_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// A line in the browser console (load timings, for people profiling their own traces).
+pub fn log(msg: &str) {
+    web_sys::console::info_1(&wasm_bindgen::JsValue::from_str(msg));
+}
+
 /// Lets the browser paint (progress, overlays) before a long synchronous step.
 pub async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

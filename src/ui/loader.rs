@@ -38,8 +38,16 @@ fn add_to_workspace(state: AppState, files: &[(String, Vec<u8>)]) {
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
+    let t0 = dom::now_ms();
     ingest::add_files(&mut ws, &inputs);
+    let t1 = dom::now_ms();
     state.set_loaded(ws);
+    let t2 = dom::now_ms();
+    dom::log(&format!(
+        "spoor: parsed in {:.0} ms, analysed and rendered in {:.0} ms",
+        t1 - t0,
+        t2 - t1
+    ));
 }
 
 /// Opens the demo run.

@@ -149,7 +149,9 @@ impl AppState {
 
     /// Replaces the loaded workspace (after a load) and opens a sensible run if none is open.
     pub fn set_loaded(&self, ws: Workspace) {
+        let t0 = dom::now_ms();
         let loaded = self.config.with_value(|cfg| Loaded::new(ws, cfg));
+        dom::log(&format!("spoor: analysed in {:.0} ms", dom::now_ms() - t0));
         let first = loaded.ws.runs.first().map(|r| r.id.clone());
         let wanted = self.view.with_untracked(|v| v.run.clone());
         let still_there = wanted

@@ -67,7 +67,7 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   const errors = [];
   const dialogs = [];
   page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); if (process.env.SPOOR_CONSOLE) console.log('[page]', m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   await page.goto(url);

@@ -2,9 +2,9 @@
 //! the weaker pattern of a few tools cycling (seed 000's sliding window).
 
 use super::{fmt_duration, fmt_usd, times, Anomaly, AnomalyKind, Thresholds, Waste};
-use crate::analysis::fasthash::FastMap;
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
+use crate::fasthash::FastMap;
 use crate::model::{Run, Span, SpanIdx};
 use std::borrow::Cow;
 

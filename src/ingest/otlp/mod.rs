@@ -14,9 +14,9 @@ mod wire;
 
 use super::json_error::{self, line_col, offset_in};
 use super::{semconv, ImportCtx};
+use crate::fasthash::FastMap;
 use crate::model::{find_attr, Attr, AttrValue, Format, Origin, Run, Severity};
 use serde_json::value::RawValue;
-use std::collections::HashMap;
 
 /// Spans that could not be read are reported one by one up to this many per document; then one
 /// summary says how many more.
@@ -30,7 +30,7 @@ pub fn import(text: &str, line: Option<u32>, ctx: &mut ImportCtx) {
         text,
         line,
         ctx,
-        runs: HashMap::new(),
+        runs: FastMap::default(),
         bad_spans: 0,
         first_bad: None,
         fallback_ids: 0,
@@ -58,7 +58,7 @@ struct Importer<'t, 'c, 'f> {
     line: Option<u32>,
     ctx: &'c mut ImportCtx<'f>,
     /// Trace id → index in `ctx.out.runs`, for runs this call created.
-    runs: HashMap<String, usize>,
+    runs: FastMap<String, usize>,
     bad_spans: usize,
     first_bad: Option<String>,
     fallback_ids: usize,

@@ -1,6 +1,6 @@
-//! A small FNV-1a hasher for the analysis' string-keyed maps (tool names, model names, call
-//! keys): keys come from the user's own file, not from an attacker, and SipHash's DoS resistance
-//! costs more than the rest of a million-span summary.
+//! A small FNV-1a hasher for string-keyed maps over user data (span ids, trace ids, tool and
+//! model names, call keys): keys come from the user's own file, not from an attacker, and
+//! SipHash's DoS resistance costs more than the rest of a million-span load or summary.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
