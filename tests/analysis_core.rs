@@ -487,7 +487,7 @@ fn alignment_of_ten_thousand_steps_stays_fast() {
         run(spans)
     };
     let prices = PriceTable::bundled();
-    let t0 = std::time::Instant::now();
+    // Speed is measured in `cargo bench --bench analysis`, not asserted here.
     // A few differences: exact alignment.
     let al = align_with(&mk(10_000, 0, ""), &mk(10_000, 2_500, "fetch"), &prices);
     assert!(!al.approximate);
@@ -496,5 +496,4 @@ fn alignment_of_ten_thousand_steps_stays_fast() {
     let al = align_with(&mk(10_000, 1, "a"), &mk(10_000, 1, "b"), &prices);
     assert!(al.approximate);
     assert_eq!((al.added, al.removed, al.matched), (10_000, 10_000, 1));
-    assert!(t0.elapsed().as_secs_f64() < 20.0, "{:?}", t0.elapsed());
 }

@@ -328,18 +328,12 @@ fn a_ten_megabyte_attribute_is_kept_whole() {
         root(),
         span("00000000000000b2", ROOT, 2_000, Some(3_000), &attrs),
     ]);
-    let started = std::time::Instant::now();
     let ws = load_text("huge.json", &text);
     let s = span_anywhere(&ws, "00000000000000b2");
     let v = spoor::model::find_attr(&s.attrs, "input.value")
         .and_then(|v| v.as_str())
         .expect("kept");
     assert_eq!(v.len(), 10 * 1024 * 1024);
-    assert!(
-        started.elapsed().as_secs() < 20,
-        "took {:?}",
-        started.elapsed()
-    );
 }
 
 #[test]
