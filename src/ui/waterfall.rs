@@ -484,35 +484,19 @@ fn Minimap(
     }
 }
 
-fn draw_minimap(
-    c: &web_sys::HtmlCanvasElement,
-    run: &crate::model::Run,
-    rows: &[SpanIdx],
-    b: RunBounds,
-) {
-    let Ok(Some(ctx)) = c.get_context("2d") else {
-        return;
-    };
-    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
-        return;
-    };
-    let (w, h) = (c.width() as f64, c.height() as f64);
-    ctx.clear_rect(0.0, 0.0, w, h);
-    let n = rows.len().max(1) as f64;
-    let len = b.duration_ns().max(1) as f64;
-    let rh = (h / n).max(0.5);
-    for (i, &idx) in rows.iter().enumerate() {
-        let Some(s) = run.spans.get(idx as usize) else {
-            continue;
+fn draw_minimap(c: &web_sys::HtmlCanvasElement, run: &crate::model::Run, rows: &[SpanIdx], b: RunBounds) {
+    let Ok(Some(ctx)) = c.get_context("2d") else { return };
+    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else { return };
+    let (w, h) = (c.width(), c.height());
+    ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
+    let strips = crate::view::minimap::strips(&run.spans, rows, b.start_ns, b.end_ns, w, h);
+    let row_h = (h as f64 / rows.len().max(1) as f64).max(1.0);
+    for s in strips {
+        let color = match s.kind {
+            Some(k) => crate::view::palette::kind_color(k),
+            None => "#e5534b",
         };
-        let end = s.end_ns.unwrap_or(b.end_ns).max(s.start_ns);
-        let x = (s.start_ns - b.start_ns) as f64 / len * w;
-        let bw = ((end - s.start_ns) as f64 / len * w).max(0.6);
-        ctx.set_fill_style_str(if s.status == Status::Error {
-            "#e5534b"
-        } else {
-            crate::view::palette::kind_color(s.kind)
-        });
-        ctx.fill_rect(x, i as f64 / n * h, bw, rh);
+        ctx.set_fill_style_str(color);
+        ctx.fill_rect(s.x0 as f64, s.y as f64, (s.x1 - s.x0).max(1) as f64, row_h);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod format;
+pub mod minimap;
 pub mod palette;
 pub mod rows;
 pub mod state;
