@@ -82,8 +82,8 @@ fn row_info(state: AppState, run_i: usize, idx: SpanIdx, bounds: RunBounds) -> O
         let end = s.end_ns.unwrap_or(bounds.end_ns).max(s.start_ns);
         let dur = format::duration(end - s.start_ns);
         let tokens = span_tokens(s);
-        let cost = s.reported_cost_usd;
-        let _ = a;
+        let computed = a.summary.per_span.computed_usd.get(idx as usize).copied().flatten();
+        let cost = s.reported_cost_usd.or(computed);
         let mut tip = format!(
             "{}\n{} · {}{}",
             s.name,
