@@ -82,7 +82,13 @@ fn row_info(state: AppState, run_i: usize, idx: SpanIdx, bounds: RunBounds) -> O
         let end = s.end_ns.unwrap_or(bounds.end_ns).max(s.start_ns);
         let dur = format::duration(end - s.start_ns);
         let tokens = span_tokens(s);
-        let computed = a.summary.per_span.computed_usd.get(idx as usize).copied().flatten();
+        let computed = a
+            .summary
+            .per_span
+            .computed_usd
+            .get(idx as usize)
+            .copied()
+            .flatten();
         let cost = s.reported_cost_usd.or(computed);
         let mut tip = format!(
             "{}\n{} · {}{}",
@@ -484,9 +490,18 @@ fn Minimap(
     }
 }
 
-fn draw_minimap(c: &web_sys::HtmlCanvasElement, run: &crate::model::Run, rows: &[SpanIdx], b: RunBounds) {
-    let Ok(Some(ctx)) = c.get_context("2d") else { return };
-    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else { return };
+fn draw_minimap(
+    c: &web_sys::HtmlCanvasElement,
+    run: &crate::model::Run,
+    rows: &[SpanIdx],
+    b: RunBounds,
+) {
+    let Ok(Some(ctx)) = c.get_context("2d") else {
+        return;
+    };
+    let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
+        return;
+    };
     let (w, h) = (c.width(), c.height());
     ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
     let strips = crate::view::minimap::strips(&run.spans, rows, b.start_ns, b.end_ns, w, h);
