@@ -2,8 +2,11 @@
 # Installs everything Spoor needs beyond cargo/rustup, node/npm and python3, idempotently and
 # pinned: each step is skipped when the right version is already there. Safe to run repeatedly.
 # First run on a fresh machine takes about 15 minutes (trunk and wasm-bindgen-cli compile).
+# `--build-only` skips the browser used by the tests (the GitHub Pages workflow only builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BUILD_ONLY=0
+[ "${1:-}" = "--build-only" ] && BUILD_ONLY=1
 
 TRUNK_VERSION=0.21.14
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -33,7 +36,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
 fi
 
 # Debian's Chromium and its driver for the end-to-end tests; never a downloaded browser.
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+if [ "$BUILD_ONLY" = 0 ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; }; then
   say "installing Debian chromium and chromium-driver"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
@@ -46,4 +49,4 @@ if ! npm ls --silent >/dev/null 2>&1; then
   npm ci --no-audit --no-fund
 fi
 
-say "toolchain ready: $(trunk --version), wasm-bindgen $WB_VERSION, $(node_modules/.bin/wasm-opt --version), $(chromium --version 2>/dev/null | head -1)"
+say "toolchain ready: $(trunk --version), wasm-bindgen $WB_VERSION, $(node_modules/.bin/wasm-opt --version)$([ "$BUILD_ONLY" = 1 ] || echo ", $(chromium --version 2>/dev/null | head -1)")"
