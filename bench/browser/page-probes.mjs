@@ -1,0 +1,104 @@
+// Code that runs inside the page (passed to page.evaluate / addInitScript): timing marks taken
+// with the page's own clock, so Playwright's round trips never count in a figure.
+
+/**
+ * Init script: remembers every WebAssembly.Memory the page instantiates, so WASM memory can be
+ * read even from an app that publishes nothing.
+ */
+export function captureWasmMemory() {
+  window.__benchMemories = [];
+  const keep = (result) => {
+    const inst = result && (result.instance || result);
+    const exp = inst && inst.exports;
+    if (exp) for (const v of Object.values(exp)) if (v instanceof WebAssembly.Memory) window.__benchMemories.push(v);
+    return result;
+  };
+  const wrap = (name) => {
+    const orig = WebAssembly[name];
+    if (orig) WebAssembly[name] = function (...args) { return orig.apply(this, args).then(keep); };
+  };
+  wrap('instantiateStreaming');
+  wrap('instantiate');
+}
+
+/**
+ * Arms the load probe: `t0` is the first `drop` or `change` event (capture phase, before the
+ * app sees it). Each mark `{key, selector, textPrefix?, textIncludes?, minCount?}` is checked on
+ * every DOM mutation (data, not code: the app's CSP forbids eval); when it first holds, the time
+ * after the next frame is painted (rAF, then a task) is stored in `__bench.t[key]`. `fail`, a
+ * mark of the same shape, stores the matching element's text in `__bench.failed`.
+ */
+export function armLoadProbe({ marks, fail }) {
+  const b = (window.__bench = { t: {}, failed: null });
+  const t0 = () => { if (b.t0 == null) b.t0 = performance.now(); };
+  window.addEventListener('drop', t0, true);
+  document.addEventListener('change', t0, true);
+  const holds = (m) => {
+    const els = document.querySelectorAll(m.selector);
+    if (els.length < (m.minCount || 1)) return null;
+    const el = els[0];
+    const r = el.getBoundingClientRect();
+    if (m.visible && !(r.width > 0 && r.height > 0)) return null;
+    const text = m.textPrefix != null || m.textIncludes != null ? el.textContent || '' : '';
+    if (m.textPrefix != null && !text.startsWith(m.textPrefix)) return null;
+    if (m.textIncludes != null && !text.includes(m.textIncludes)) return null;
+    return el;
+  };
+  const afterPaint = (key) => requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { b.t[key] = performance.now() - b.t0; };
+    ch.port2.postMessage(0);
+  });
+  const seen = new Set();
+  const check = () => {
+    if (b.t0 == null) return;
+    for (const m of marks) {
+      if (!seen.has(m.key) && holds(m)) { seen.add(m.key); afterPaint(m.key); }
+    }
+    if (fail && b.failed == null) {
+      const el = holds(fail);
+      if (el) b.failed = (el.textContent || 'failed').trim().slice(0, 200);
+    }
+  };
+  b.observer = new MutationObserver(check);
+  b.observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true, attributes: true });
+}
+
+/**
+ * Drives `el` (a selector) once per animation frame for `ms` milliseconds and returns the
+ * frame deltas (rAF timestamps). `mode` 'scroll' steps scrollTop by `step` px per frame
+ * (wrapping at the end); 'zoom' dispatches Ctrl+wheel events over the bar area, zooming in for
+ * the first half and out for the second.
+ */
+export function driveFrames({ selector, mode, ms, step }) {
+  const el = document.querySelector(selector);
+  if (!el) return Promise.resolve({ error: `no ${selector}` });
+  const rect = el.getBoundingClientRect();
+  const x = rect.left + rect.width * 0.7;
+  const y = rect.top + Math.min(rect.height / 2, 200);
+  const deltas = [];
+  let events = 0;
+  return new Promise((resolve) => {
+    requestAnimationFrame((start) => {
+      let last = start;
+      const frame = (t) => {
+        deltas.push(t - last);
+        last = t;
+        if (mode === 'scroll') {
+          if (el.scrollTop + el.clientHeight + step >= el.scrollHeight) el.scrollTop = 0;
+          else el.scrollTop += step;
+        } else {
+          const zoomIn = t - start < ms / 2;
+          el.dispatchEvent(new WheelEvent('wheel', {
+            bubbles: true, cancelable: true, ctrlKey: true, deltaY: zoomIn ? -step : step,
+            clientX: x, clientY: y, deltaMode: 0,
+          }));
+        }
+        events++;
+        if (t - start < ms) requestAnimationFrame(frame);
+        else resolve({ deltas, events, scrollTop: el.scrollTop });
+      };
+      requestAnimationFrame(frame);
+    });
+  });
+}

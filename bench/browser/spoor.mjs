@@ -1,0 +1,127 @@
+// One Spoor measurement: a fresh page with the demo run, Clear, load the generated OTLP file,
+// then time the first painted waterfall row and the filled run header, read memory, and drive
+// the waterfall (scroll, Ctrl+wheel zoom) while recording frame times.
+import fs from 'node:fs';
+import { captureWasmMemory, armLoadProbe, driveFrames } from './page-probes.mjs';
+import { median, percentile } from './table.mjs';
+
+/** Playwright refuses buffers of 50 MB or more; bigger files go by path. */
+const BUFFER_LIMIT = 48 * 1024 * 1024;
+
+const frameStats = (r) => {
+  if (!r || r.error || !r.deltas?.length) return { error: r?.error || 'no frames' };
+  const d = r.deltas;
+  const total = d.reduce((a, b) => a + b, 0);
+  return { medianMs: median(d), p95Ms: percentile(d, 95), fps: (d.length / total) * 1000, frames: d.length };
+};
+
+/**
+ * Measures one load of `gen` (from generate()) in Spoor served at `url`. Returns
+ * `{firstRowMs, panelsMs, heapBytes, wasmBytes, wasmSource, scroll, zoom, method, error}`;
+ * a stage that times out sets `error` and `timedOut` and leaves later figures empty.
+ */
+export async function measureSpoor(browser, url, gen, { timeoutMs, frameMs = 2000, log = () => {} }) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const out = { method: null };
+  const consoleErrors = [];
+  let crashed = false;
+  page.on('crash', () => { crashed = true; });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+    // The app's own log of a file load: "spoor: parsed in N ms, analysed and rendered in M ms".
+    const a = /^spoor: parsed in (\d+) ms, analysed and rendered in (\d+) ms/.exec(m.text());
+    if (a && out.method) { out.parseMs = Number(a[1]); out.analyseRenderMs = Number(a[2]); }
+  });
+  try {
+    await page.addInitScript(captureWasmMemory);
+    await page.goto(url, { timeout: 60_000 });
+    await page.getByTestId('run-header').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Clear', exact: true }).click({ timeout: 10_000 });
+    await page.getByTestId('empty').waitFor({ timeout: 30_000 });
+
+    const spansText = `${gen.total.toLocaleString('en-US')} spans`;
+    await page.evaluate(armLoadProbe, {
+      marks: [
+        { key: 'firstRow', selector: '.wf-row', visible: true },
+        { key: 'panels', selector: '[data-testid=run-counts]', textPrefix: spansText },
+      ],
+      fail: { selector: '[data-testid=problems].has-errors' },
+    });
+    const name = `agent-${gen.total}.otlp.json`;
+    if (gen.otlpBytes < BUFFER_LIMIT) {
+      out.method = 'drop';
+      await page.locator('body').drop({ files: [{ name, mimeType: 'application/json', buffer: fs.readFileSync(gen.otlp) }] }, { timeout: 60_000 });
+    } else {
+      // Above Playwright's buffer limit: the hidden file input, by path (a drop by path waits on
+      // the page, which is busy parsing, and times out). Not awaited: the page may stay busy.
+      out.method = 'file input';
+      page.getByTestId('file-input').setInputFiles(gen.otlp, { timeout: 60_000 })
+        .catch((e) => log(`  setInputFiles: ${String(e.message).split('\n')[0]}`));
+    }
+    const done = await waitForBench(page, (b) => b.t.firstRow != null && b.t.panels != null, timeoutMs, () => crashed);
+    const b = await page.evaluate(() => window.__bench && { t: window.__bench.t, failed: window.__bench.failed }).catch(() => null);
+    out.firstRowMs = b?.t.firstRow ?? null;
+    out.panelsMs = b?.t.panels ?? null;
+    if (!done.ok) {
+      out.error = crashed ? 'page crashed (out of memory?)' : b?.failed ? `problems: ${b.failed}` : done.why;
+      out.timedOut = done.timedOut;
+      out.stuck = true; // the renderer may still be busy: the caller relaunches the browser
+      out.counts = await page.getByTestId('run-counts').textContent({ timeout: 1000 }).catch(() => null);
+      return out;
+    }
+    out.counts = await page.getByTestId('run-counts').textContent({ timeout: 5000 });
+
+    // Memory, after the load settled and a full GC.
+    await page.waitForTimeout(500);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
+    const heap = await cdp.send('Runtime.getHeapUsage');
+    out.heapBytes = heap.usedSize;
+    const wasm = await page.evaluate(() => ({
+      attr: document.body.dataset.wasmBytes ? Number(document.body.dataset.wasmBytes) : null,
+      hooked: (window.__benchMemories || []).reduce((s, m) => s + m.buffer.byteLength, 0),
+    }));
+    out.wasmBytes = wasm.attr ?? wasm.hooked;
+    out.wasmSource = wasm.attr != null ? 'data-wasm-bytes' : 'WebAssembly.Memory';
+    await cdp.detach().catch(() => {});
+
+    // Frames while scrolling, then while zooming.
+    await page.getByTestId('wf-body').hover({ timeout: 10_000 });
+    const scroll = await page.evaluate(driveFrames, { selector: '[data-testid=wf-body]', mode: 'scroll', ms: frameMs, step: 96 });
+    out.scroll = frameStats(scroll);
+    const axisBefore = await page.getByTestId('axis').textContent({ timeout: 5000 }).catch(() => '');
+    const zoom = await page.evaluate(driveFrames, { selector: '[data-testid=wf-body]', mode: 'zoom', ms: frameMs, step: 40 });
+    out.zoom = frameStats(zoom);
+    const zoomed = await page.getByTestId('zoom-reset').count().catch(() => 0);
+    const axisAfter = await page.getByTestId('axis').textContent({ timeout: 5000 }).catch(() => '');
+    if (!zoomed && axisBefore === axisAfter) out.zoom.warning = 'the time axis did not change: zoom may not have happened';
+    out.consoleErrors = consoleErrors;
+    return out;
+  } catch (e) {
+    out.error = crashed ? 'page crashed (out of memory?)' : String(e.message || e).split('\n')[0];
+    return out;
+  } finally {
+    const closed = await Promise.race([context.close().then(() => true, () => false), new Promise((r) => setTimeout(() => r(false), 30_000))]);
+    if (!closed) out.stuck = true;
+  }
+}
+
+/** Polls `__bench` until `pred` holds, the page reports a failure, crashes, or time runs out. */
+export async function waitForBench(page, pred, timeoutMs, crashed) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (crashed()) return { ok: false, why: 'page crashed' };
+    const b = await Promise.race([
+      page.evaluate(() => window.__bench && { t: window.__bench.t, failed: window.__bench.failed }).catch(() => null),
+      new Promise((r) => setTimeout(() => r('busy'), 5000)),
+    ]);
+    if (b && b !== 'busy') {
+      if (pred(b)) return { ok: true };
+      if (b.failed) return { ok: false, why: `failed: ${b.failed}` };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { ok: false, timedOut: true, why: `no result within ${Math.round(timeoutMs / 1000)} s` };
+}
