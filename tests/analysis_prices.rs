@@ -175,3 +175,22 @@ fn every_model_named_in_the_shared_fixtures_has_a_price() {
         assert!(name.ends_with(&k), "{name} resolved to {k}, not its own entry");
     }
 }
+
+#[test]
+fn a_smaller_variant_never_takes_the_bigger_models_price() {
+    let t = PriceTable::bundled();
+    // o1-mini is not in the bundled table; o1 is ($15/$60 per M). Falling back to o1 would be
+    // 13x too dear, so it reads "no price".
+    assert!(t.lookup("o1").is_some());
+    assert_eq!(t.lookup("o1-mini").map(|(k, _)| k.to_string()), None);
+    assert_eq!(
+        t.lookup("openai/o1-mini-2024-09-12")
+            .map(|(k, _)| k.to_string()),
+        None
+    );
+    // A deployment or fine-tune suffix still finds its base model.
+    assert_eq!(
+        t.lookup("gpt-4o-acme-deploy").map(|(k, _)| k.to_string()),
+        Some("gpt-4o".to_string())
+    );
+}

@@ -148,6 +148,10 @@ impl PriceTable {
         None
     }
 
+    /// A table entry whose name starts `name` (a fine-tune or deployment suffix such as
+    /// `gpt-4o-ft-acme`). A suffix that names another size or tier of the model (`o1-mini`,
+    /// `gpt-4o-mini`, `gemini-2.5-flash-lite`) is a different model with a different price, so
+    /// it never falls back to the bigger one: "no price" beats a price 10× off.
     fn longest_prefix(&self, name: &str) -> Option<(&str, Price)> {
         let mut best: Option<(&str, Price, bool)> = None;
         let tables = [(&self.user, true), (&self.bundled, false)];
@@ -155,7 +159,8 @@ impl PriceTable {
             for (k, p) in table.iter() {
                 let fits = name.len() > k.len()
                     && name.starts_with(k.as_str())
-                    && matches!(name.as_bytes()[k.len()], b'-' | b':' | b'@' | b'_');
+                    && matches!(name.as_bytes()[k.len()], b'-' | b':' | b'@' | b'_')
+                    && !names_a_variant(&name[k.len() + 1..]);
                 if !fits {
                     continue;
                 }
@@ -198,6 +203,18 @@ impl PriceTable {
             + plain_output as f64 * price.output
             + reasoning as f64 * reasoning_price
     }
+}
+
+/// Words that name a size or tier of a model rather than a build of the same model.
+const VARIANT_WORDS: [&str; 14] = [
+    "mini", "nano", "micro", "lite", "small", "medium", "large", "pro", "flash", "turbo", "max",
+    "plus", "ultra", "haiku",
+];
+
+/// Whether a model-name suffix starts with a size or tier word.
+fn names_a_variant(rest: &str) -> bool {
+    let first = rest.split(['-', ':', '@', '_', '.']).next().unwrap_or("");
+    VARIANT_WORDS.contains(&first)
 }
 
 /// `openai/gpt-4o` → `gpt-4o`; `projects/p/locations/l/publishers/google/models/gemini-2.5-flash`
