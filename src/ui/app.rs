@@ -31,10 +31,7 @@ pub fn App() -> impl IntoView {
 
     // First load: a shared run or hosted file the link names; otherwise the built-in demo, so a
     // newcomer sees a run at once.
-    if matches!(
-        super::share::load_incoming(state),
-        super::share::Incoming::Nothing
-    ) {
+    if !super::share::load_incoming(state) {
         loader::load_demo(state);
     }
 

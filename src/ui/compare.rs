@@ -47,6 +47,41 @@ fn status_word(s: Option<Status>) -> &'static str {
     }
 }
 
+/// One run's side of an aligned step: its name (a link into that run at that span) and its bar
+/// on the shared time axis, or a dash where the run has no such step.
+fn step_cells(
+    state: AppState,
+    run_id: &str,
+    span: Option<&crate::model::Span>,
+    bounds: RunBounds,
+    scale: f64,
+) -> impl IntoView {
+    let Some(s) = span else {
+        return view! { <td class="cmp-name"><span class="muted">"—"</span></td><td class="cmp-track"></td> }.into_any();
+    };
+    let (run, id, kind) = (run_id.to_string(), s.id.clone(), s.kind.as_str());
+    let end = s.end_ns.unwrap_or(bounds.end_ns).max(s.start_ns);
+    let left = (s.start_ns - bounds.start_ns) as f64 / scale * 100.0;
+    let width = ((end - s.start_ns) as f64 / scale * 100.0).max(0.3);
+    let open = move |_| {
+        let (run, id) = (run.clone(), id.clone());
+        state.navigate(true, move |v| {
+            *v = Default::default();
+            v.page = crate::view::state::Page::Run;
+            v.run = Some(run);
+            v.span = Some(id);
+        });
+    };
+    view! {
+        <td class="cmp-name"><button class="link" on:click=open>{s.name.clone()}</button></td>
+        <td class="cmp-track">
+            <div class=format!("wf-bar k-{kind}") class:error=s.status == Status::Error
+                style:left=format!("{left:.3}%") style:width=format!("{width:.3}%")></div>
+        </td>
+    }
+    .into_any()
+}
+
 #[component]
 fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -73,37 +108,18 @@ fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
                 <td class:up=(d > 0) class:down=(d < 0)>{if d > 0 { format!("+{d}") } else { d.to_string() }}</td></tr>
         }
     };
-    let bar = move |side: Option<(i64, i64)>, start: i64, kind: &'static str, err: bool| {
-        side.map(|(s, e)| {
-        let left = (s - start) as f64 / scale * 100.0;
-        let width = ((e - s) as f64 / scale * 100.0).max(0.3);
-        view! { <div class=format!("wf-bar k-{kind}") class:error=err style:left=format!("{left:.3}%") style:width=format!("{width:.3}%")></div> }
-    })
-    };
     let rows = state.loaded.with_untracked(|l| {
         let (a, b) = (&l.ws.runs[ia], &l.ws.runs[ib]);
         alignment.rows.iter().take(MAX_ROWS).enumerate().map(|(n, r)| {
             let sa = r.a.and_then(|i| a.spans.get(i as usize));
             let sb = r.b.and_then(|i| b.spans.get(i as usize));
-            let kind = sa.or(sb).map(|s| s.kind.as_str()).unwrap_or("other");
-            let span_of = |s: &crate::model::Span, bnd: RunBounds| (s.start_ns, s.end_ns.unwrap_or(bnd.end_ns).max(s.start_ns));
             let d = r.delta;
-            let (ida, idb) = (id_a.clone(), id_b.clone());
-            let (spa, spb) = (sa.map(|s| s.id.clone()), sb.map(|s| s.id.clone()));
             view! {
                 <tr class=format!("cmp-row r-{}", match r.kind { RowKind::Matched => "matched", RowKind::Changed => "changed", RowKind::Added => "added", RowKind::Removed => "removed" })>
                     <td class="num">{n + alignment.step_base}</td>
                     <td><span class="tag">{match r.kind { RowKind::Matched => "=", RowKind::Changed => "~", RowKind::Added => "+", RowKind::Removed => "−" }}</span></td>
-                    <td class="cmp-name">
-                        {sa.map(|s| { let id = ida.clone(); let sid = spa.clone(); view! { <button class="link" on:click=move |_| { let (id, sid) = (id.clone(), sid.clone()); state.navigate(true, move |v| { *v = Default::default(); v.page = crate::view::state::Page::Run; v.run = Some(id); v.span = sid; }); }>{s.name.clone()}</button> } })}
-                        {(sa.is_none()).then(|| view! { <span class="muted">"—"</span> })}
-                    </td>
-                    <td class="cmp-track">{bar(sa.map(|s| span_of(s, ba)), ba.start_ns, kind, sa.is_some_and(|s| s.status == Status::Error))}</td>
-                    <td class="cmp-name">
-                        {sb.map(|s| { let id = idb.clone(); let sid = spb.clone(); view! { <button class="link" on:click=move |_| { let (id, sid) = (id.clone(), sid.clone()); state.navigate(true, move |v| { *v = Default::default(); v.page = crate::view::state::Page::Run; v.run = Some(id); v.span = sid; }); }>{s.name.clone()}</button> } })}
-                        {(sb.is_none()).then(|| view! { <span class="muted">"—"</span> })}
-                    </td>
-                    <td class="cmp-track">{bar(sb.map(|s| span_of(s, bb)), bb.start_ns, kind, sb.is_some_and(|s| s.status == Status::Error))}</td>
+                    {step_cells(state, &id_a, sa, ba, scale)}
+                    {step_cells(state, &id_b, sb, bb, scale)}
                     <td class="num">{d.latency_ns.map(|v| format::signed(v as f64, |x| format::duration(x as i64))).unwrap_or_default()}</td>
                     <td class="num">{d.tokens.map(|v| if v > 0 { format!("+{v}") } else { v.to_string() }).unwrap_or_default()}</td>
                     <td class="num">{d.cost_usd.map(|v| format::signed(v, format::usd)).unwrap_or_default()}</td>

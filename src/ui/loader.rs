@@ -2,7 +2,7 @@
 //! read as bytes and parsed by the same importers as the CLI; nothing leaves the browser.
 
 use super::dom;
-use super::state::AppState;
+use super::state::{AppState, Loaded, Shared};
 use crate::ingest::{self, InputFile};
 use crate::model::Workspace;
 use leptos::prelude::*;
@@ -31,9 +31,16 @@ const DEMO: [(&str, &[u8]); 4] = [
 
 /// Adds files to what is loaded (runs with the same id merge, as in the CLI).
 fn add_to_workspace(state: AppState, files: &[(String, Vec<u8>)]) {
-    let previous = state.loaded.get_untracked();
-    let mut ws: Workspace = previous.ws.clone();
-    drop(previous);
+    // Take the workspace out of the page's state rather than copying it (1M spans is ~1 GB);
+    // it is copied only if something else still holds it.
+    let previous = state
+        .loaded
+        .try_update_untracked(|l| std::mem::replace(l, Shared(Arc::new(Loaded::empty()))))
+        .unwrap_or_else(|| Shared(Arc::new(Loaded::empty())));
+    let mut ws: Workspace = match Arc::try_unwrap(previous.0) {
+        Ok(l) => l.ws,
+        Err(shared) => shared.ws.clone(),
+    };
     let inputs: Vec<InputFile> = files
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })

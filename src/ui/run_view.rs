@@ -109,30 +109,27 @@ fn RunPage(run_i: usize) -> impl IntoView {
             .with_untracked(|l| l.ws.runs[run_i].spans[idx as usize].id.clone());
         state.navigate(true, move |v| v.span = Some(id));
     };
+    // Next/previous match after the selection, wrapping around: one pass over the rows.
     let move_match = move |forward: bool| {
-        let matches = rows.with_untracked(|r| r.matches.clone());
-        if matches.is_empty() {
-            return;
+        let next = rows.with_untracked(|r| {
+            let matches: HashSet<SpanIdx> = r.matches.iter().copied().collect();
+            let cur = selected_idx
+                .get_untracked()
+                .and_then(|i| r.rows.iter().position(|&x| x == i));
+            let n = r.rows.len();
+            (1..=n)
+                .map(|step| match (cur, forward) {
+                    (Some(c), true) => (c + step) % n,
+                    (Some(c), false) => (c + n - step % n) % n,
+                    (None, true) => step - 1,
+                    (None, false) => n - step,
+                })
+                .map(|p| r.rows[p])
+                .find(|i| matches.contains(i))
+        });
+        if let Some(next) = next {
+            select(next);
         }
-        let cur = selected_idx.get_untracked();
-        let order = rows.with_untracked(|r| r.rows.clone());
-        let pos_of = |i: SpanIdx| order.iter().position(|&x| x == i).unwrap_or(0);
-        let cur_pos = cur.map(pos_of);
-        let next = if forward {
-            matches
-                .iter()
-                .copied()
-                .find(|&m| cur_pos.is_none_or(|c| pos_of(m) > c))
-                .unwrap_or(matches[0])
-        } else {
-            matches
-                .iter()
-                .rev()
-                .copied()
-                .find(|&m| cur_pos.is_none_or(|c| pos_of(m) < c))
-                .unwrap_or(*matches.last().unwrap_or(&matches[0]))
-        };
-        select(next);
     };
 
     // Keyboard navigation on the whole page while the run is open (not while typing).

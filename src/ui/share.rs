@@ -11,18 +11,9 @@ use crate::share::{self, LinkReport, RedactOptions};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// What the first load found in the URL.
-pub enum Incoming {
-    Nothing,
-    /// The run travelled in the link.
-    Data,
-    /// A file to fetch.
-    Src,
-}
-
-/// Reads `data=` or `src=` from the URL on first load and loads what they carry. Returns what
-/// it found so the caller knows whether to show the demo.
-pub fn load_incoming(state: AppState) -> Incoming {
+/// Reads `data=` or `src=` from the URL on first load and loads what they carry. Returns
+/// whether the link named a run, so the caller knows whether to show the demo.
+pub fn load_incoming(state: AppState) -> bool {
     let fragment = dom::fragment();
     if let Some(result) = share::data_from_fragment(&fragment) {
         let mut ws = Workspace::default();
@@ -50,14 +41,14 @@ pub fn load_incoming(state: AppState) -> Incoming {
             }),
         }
         state.set_loaded(ws);
-        return Incoming::Data;
+        return true;
     }
     match state.view.with_untracked(|v| v.src.clone()) {
         Some(src) => {
             fetch_src(state, src);
-            Incoming::Src
+            true
         }
-        None => Incoming::Nothing,
+        None => false,
     }
 }
 

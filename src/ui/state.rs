@@ -22,6 +22,14 @@ impl Loaded {
         Loaded { ws, analyses }
     }
 
+    /// Nothing loaded.
+    pub fn empty() -> Loaded {
+        Loaded {
+            ws: Workspace::default(),
+            analyses: Vec::new(),
+        }
+    }
+
     /// The run with this id, with its index.
     pub fn run_by_id(&self, id: &str) -> Option<(usize, &Run)> {
         self.ws.runs.iter().enumerate().find(|(_, r)| r.id == id)
@@ -83,10 +91,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new() -> AppState {
-        let loaded = RwSignal::new(Shared(Arc::new(Loaded {
-            ws: Workspace::default(),
-            analyses: Vec::new(),
-        })));
+        let loaded = RwSignal::new(Shared(Arc::new(Loaded::empty())));
         let view = RwSignal::new(ViewState::from_fragment(&dom::fragment()));
         let current = Memo::new(move |_| {
             let id = view.with(|v| v.run.clone())?;

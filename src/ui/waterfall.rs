@@ -61,6 +61,7 @@ fn pct(t: i64, w: (i64, i64)) -> f64 {
 /// Static facts about one row, read once when the row is created.
 struct RowInfo {
     idx: SpanIdx,
+    id: String,
     name: String,
     kind: &'static str,
     depth: u32,
@@ -112,6 +113,7 @@ fn row_info(state: AppState, run_i: usize, idx: SpanIdx, bounds: RunBounds) -> O
         }
         Some(RowInfo {
             idx,
+            id: s.id.clone(),
             name: s.name.clone(),
             kind: s.kind.as_str(),
             depth: a.tree.depth.get(idx as usize).copied().unwrap_or(0),
@@ -281,6 +283,7 @@ fn Row(
     let state = expect_context::<AppState>();
     let RowInfo {
         idx,
+        id: span_id,
         name,
         kind,
         depth,
@@ -293,15 +296,6 @@ fn Row(
         tooltip,
         label,
     } = info;
-    let span_id = state.loaded.with_untracked(|l| {
-        state
-            .current
-            .get_untracked()
-            .and_then(|r| l.ws.runs.get(r))
-            .and_then(|r| r.spans.get(idx as usize))
-            .map(|s| s.id.clone())
-            .unwrap_or_default()
-    });
     let sid = span_id.clone();
     let selected = Memo::new(move |_| state.view.with(|v| v.span.as_deref() == Some(sid.as_str())));
     let collapsed = Memo::new(move |_| state.collapsed.with(|c| c.contains(&idx)));

@@ -33,10 +33,14 @@ test('a file dropped on the page opens its run', async () => {
   const file = fixture('jaeger', 'genai-test-trace.json');
   await page.locator('body').drop({ files: { name: 'genai-test-trace.json', mimeType: 'application/json', buffer: fs.readFileSync(file) } });
   // Two runs are loaded now (demo + dropped): the list shows both; open the dropped one.
-  await page.getByRole('button', { name: /Runs \(2\)/ }).waitFor();
   await page.getByRole('button', { name: /Runs \(2\)/ }).click();
   const names = await page.locator('.run-link').allTextContents();
   assert.equal(names.length, 2);
+  // The Jaeger trace's root operation, its 57 spans (fixtures README), its five `chat` spans,
+  // seven execute_tool spans and one error span.
+  await page.getByRole('button', { name: 'POST /api/graphql' }).click();
+  assert.equal(await page.getByTestId('run-counts').textContent(),
+    '57 spans · 5 LLM calls · 7 tool calls · 1 error');
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign(), []);
   await context.close();
@@ -49,7 +53,10 @@ test('a file chosen with the file picker opens its run', async () => {
   await page.getByTestId('empty').waitFor();
   await page.getByTestId('file-input').setInputFiles(fixture('seed-formats', 'seed001-agenttracer', 'run_partial.json'));
   await page.getByTestId('run-header').waitFor();
-  assert.match(await page.getByTestId('run-counts').textContent(), /^\d+ spans · /);
+  // AgentTracer run: its 4 steps under the run's own span; one step names a model (respond),
+  // one is a tool step, and that tool step failed.
+  assert.equal(await page.locator('.run-name').textContent(), 'support-agent v1.0.0');
+  assert.equal(await page.getByTestId('run-counts').textContent(), '5 spans · 1 LLM call · 1 tool call · 1 error');
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign(), []);
   await context.close();
