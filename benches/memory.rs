@@ -52,11 +52,15 @@ fn checkpoint() -> usize {
 fn measure(name: &str, bytes: Vec<u8>) {
     let base = checkpoint();
     let file = bytes.len();
-    let ws = load(&[InputFile { name, bytes: &bytes }]);
+    let ws = load(&[InputFile {
+        name,
+        bytes: &bytes,
+    }]);
     let parse_peak = PEAK.load(Relaxed) - base;
     let spans: usize = ws.runs.iter().map(|r| r.spans.len()).sum();
     drop(bytes);
-    let kept = checkpoint() - base;
+    // `base` counted the file's bytes, which are gone now.
+    let kept = checkpoint() + file - base;
     let cfg = AnalysisConfig::default();
     let after_cfg = checkpoint();
     let analyses: Vec<_> = ws.runs.iter().map(|r| analyze_run(r, &cfg)).collect();

@@ -297,10 +297,10 @@ fn add_process(span: &mut Span, s: &Map<String, Value>, processes: &HashMap<&str
         }
     }
     for t in &p.tags {
-        let key = if t.key.starts_with("process.") {
+        let key: crate::model::Key = if t.key.starts_with("process.") {
             t.key.clone()
         } else {
-            format!("process.{}", t.key)
+            format!("process.{}", t.key).into()
         };
         span.attrs.push(Attr::new(key, t.value.clone()));
     }

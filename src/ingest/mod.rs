@@ -99,25 +99,7 @@ pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64)
         } else {
             0
         };
-        if let Some(seen) = ws
-            .files
-            .iter()
-            .find(|f| f.content_hash == hash && f.size == size)
-        {
-            let message = if seen.name == file.name {
-                "already loaded: this file was opened before, so nothing was added again".into()
-            } else {
-                format!(
-                    "already loaded: it has the same content as \"{}\", so nothing was added again",
-                    seen.name
-                )
-            };
-            ws.problems.push(Problem {
-                severity: Severity::Warning,
-                file: file.name.to_string(),
-                place: None,
-                message,
-            });
+        if already_loaded(ws, file.name, hash, size) {
             continue;
         }
         let id = ws.files.len() as FileId;
@@ -129,5 +111,142 @@ pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64)
         fragments.push(outcome.fragment);
     }
     let pending = assemble::merge(ws, fragments);
+    seed_join::join(ws, pending);
+}
+
+/// A file loaded before (same size and content) is not loaded twice; the user is told so.
+fn already_loaded(ws: &mut Workspace, name: &str, hash: u64, size: u64) -> bool {
+    let Some(seen) = ws
+        .files
+        .iter()
+        .find(|f| f.content_hash == hash && f.size == size)
+    else {
+        return false;
+    };
+    let message = if seen.name == name {
+        "already loaded: this file was opened before, so nothing was added again".into()
+    } else {
+        format!(
+            "already loaded: it has the same content as \"{}\", so nothing was added again",
+            seen.name
+        )
+    };
+    ws.problems.push(Problem {
+        severity: Severity::Warning,
+        file: name.to_string(),
+        place: None,
+        message,
+    });
+    true
+}
+
+/// A big file read in chunks, so the page never holds it whole (at a million spans the bytes
+/// alone are ~450 MB of a tab's memory) and can show progress between chunks. Only the common
+/// big file streams: one OTLP JSON document. [`FileStream::finish`] gives the same workspace as
+/// [`add_files`] would, or says the file must be read whole after all.
+pub struct FileStream {
+    name: String,
+    size: u64,
+    hasher: read::ContentHasher,
+    first: bool,
+    otlp: otlp::stream::OtlpStream,
+}
+
+/// A file read through a [`FileStream`], ready to join a workspace with [`add_streamed`].
+pub struct StreamedFile {
+    name: String,
+    size: u64,
+    hash: u64,
+    runs: Vec<Run>,
+}
+
+impl StreamedFile {
+    /// Spans read from the file.
+    pub fn spans(&self) -> usize {
+        self.runs.iter().map(|r| r.spans.len()).sum()
+    }
+}
+
+impl FileStream {
+    /// A stream for a file of `size` bytes whose first chunk is `head`, or `None` when the file
+    /// is better read whole (not one OTLP document, empty, or too big: the whole-file reader
+    /// says why).
+    pub fn start(name: &str, size: u64, head: &[u8]) -> Option<FileStream> {
+        let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        if size == 0 || size > MAX_FILE_BYTES || !otlp::stream::OtlpStream::fits(body) {
+            return None;
+        }
+        Some(FileStream {
+            name: name.to_string(),
+            size,
+            hasher: read::ContentHasher::new(size),
+            first: true,
+            otlp: otlp::stream::OtlpStream::new(0),
+        })
+    }
+
+    /// Reads the next chunk; chunks must come in order and add up to the file.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+        let mut body = chunk;
+        if std::mem::take(&mut self.first) {
+            body = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk);
+        }
+        self.otlp.push(body);
+    }
+
+    /// Spans read so far, for a progress line.
+    pub fn spans(&self) -> usize {
+        self.otlp.spans()
+    }
+
+    /// False once the file is known to need the whole-file reader: stop feeding it.
+    pub fn ok(&self) -> bool {
+        self.otlp.ok()
+    }
+
+    /// What was read, or `None` when the file needs the whole-file reader's care (and its
+    /// messages): the caller then reads it whole.
+    pub fn finish(self) -> Option<StreamedFile> {
+        let runs = self.otlp.finish()?;
+        Some(StreamedFile {
+            name: self.name,
+            size: self.size,
+            hash: self.hasher.finish(),
+            runs,
+        })
+    }
+}
+
+/// Adds a streamed file to `ws`, as [`add_files`] would have added it.
+pub fn add_streamed(ws: &mut Workspace, file: StreamedFile) {
+    let StreamedFile {
+        name,
+        size,
+        hash,
+        mut runs,
+    } = file;
+    if already_loaded(ws, &name, hash, size) {
+        return;
+    }
+    let id = ws.files.len() as FileId;
+    let mut spans = 0;
+    for run in &mut runs {
+        spans += run.spans.len() as u64;
+        run.spans.iter_mut().for_each(|s| s.origin.file = id);
+        run.files.push(id);
+    }
+    ws.files.push(crate::model::SourceFile {
+        name,
+        size,
+        formats: vec![crate::model::Format::Otlp],
+        spans,
+        content_hash: hash,
+    });
+    let fragment = Fragment {
+        runs,
+        pending: Vec::new(),
+    };
+    let pending = assemble::merge(ws, vec![fragment]);
     seed_join::join(ws, pending);
 }

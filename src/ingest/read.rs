@@ -47,18 +47,68 @@ pub(crate) fn read_file(file: &InputFile, id: FileId, limit: u64) -> Outcome {
 
 /// A fast 64-bit hash of the bytes (8 bytes per step), to recognise a file dropped twice.
 pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = 0xCBF2_9CE4_8422_2325 ^ (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+    let mut h = ContentHasher::new(bytes.len() as u64);
+    h.update(bytes);
+    h.finish()
+}
+
+/// [`content_hash`] fed piece by piece, for a file read in chunks: the same bytes give the same
+/// hash however they were cut.
+pub(crate) struct ContentHasher {
+    h: u64,
+    /// Bytes of an unfinished 8-byte word, carried to the next piece.
+    carry: [u8; 8],
+    carried: usize,
+}
+
+const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl ContentHasher {
+    /// The file's total size goes into the hash first, so it must be known up front.
+    pub(crate) fn new(size: u64) -> Self {
+        ContentHasher {
+            h: 0xCBF2_9CE4_8422_2325 ^ size.wrapping_mul(HASH_K),
+            carry: [0; 8],
+            carried: 0,
+        }
     }
-    for &b in chunks.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+
+    fn word(&mut self, w: [u8; 8]) {
+        self.h = (self.h ^ u64::from_le_bytes(w))
+            .wrapping_mul(HASH_K)
+            .rotate_left(29);
     }
-    h ^ (h >> 32)
+
+    pub(crate) fn update(&mut self, mut bytes: &[u8]) {
+        if self.carried > 0 {
+            let take = (8 - self.carried).min(bytes.len());
+            self.carry[self.carried..self.carried + take].copy_from_slice(&bytes[..take]);
+            self.carried += take;
+            bytes = &bytes[take..];
+            if self.carried < 8 {
+                return;
+            }
+            self.word(self.carry);
+            self.carried = 0;
+        }
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.word(w);
+        }
+        let rest = chunks.remainder();
+        self.carry[..rest.len()].copy_from_slice(rest);
+        self.carried = rest.len();
+    }
+
+    pub(crate) fn finish(self) -> u64 {
+        let mut h = self.h;
+        for &b in &self.carry[..self.carried] {
+            h = (h ^ u64::from(b)).wrapping_mul(HASH_K).rotate_left(29);
+        }
+        h ^ (h >> 32)
+    }
 }
 
 /// Refuses what cannot be text we read; returns the text without its BOM.

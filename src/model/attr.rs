@@ -1,17 +1,19 @@
 //! Typed attribute values, kept as the source typed them: nothing is dropped or stringified, so
 //! the details view can show exactly what the exporter wrote.
 
+use super::Key;
 use serde::{Deserialize, Serialize};
 
-/// One key/value pair. A `Vec<Attr>` (not a map) keeps source order and is compact.
+/// One key/value pair. A `Vec<Attr>` (not a map) keeps source order and is compact; the key is
+/// interned, so a million spans with the same keys hold each key once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attr {
-    pub key: String,
+    pub key: Key,
     pub value: AttrValue,
 }
 
 impl Attr {
-    pub fn new(key: impl Into<String>, value: AttrValue) -> Self {
+    pub fn new(key: impl Into<Key>, value: AttrValue) -> Self {
         Attr {
             key: key.into(),
             value,
@@ -81,7 +83,7 @@ impl AttrValue {
             Value::Array(a) => AttrValue::Array(a.iter().map(AttrValue::from_json).collect()),
             Value::Object(o) => AttrValue::Map(
                 o.iter()
-                    .map(|(k, v)| Attr::new(k.clone(), AttrValue::from_json(v)))
+                    .map(|(k, v)| Attr::new(k.as_str(), AttrValue::from_json(v)))
                     .collect(),
             ),
         }

@@ -5,10 +5,12 @@
 //! since the Unix epoch so OTLP's precision survives and arithmetic is exact.
 
 mod attr;
+mod key;
 mod records;
 mod span;
 
 pub use attr::{find as find_attr, Attr, AttrValue};
+pub use key::Key;
 pub use records::{Decision, Failure, LogEvent, Metric, MetricValue, QualitySignal};
 pub use span::{flags, Span, SpanEvent, SpanKind, SpanLink, Status, ToolCall, Usage};
 

@@ -196,7 +196,7 @@ fn details_view(state: AppState, l: &super::state::Loaded, run_i: usize, idx: Sp
                 <tbody>
                 {s.attrs.iter().map(|at| {
                     let ty = type_name(&at.value);
-                    view! { <tr><th scope="row">{at.key.clone()}<span class="type">{ty}</span></th><td><Value text=at.value.to_text()/></td></tr> }
+                    view! { <tr><th scope="row">{at.key.to_string()}<span class="type">{ty}</span></th><td><Value text=at.value.to_text()/></td></tr> }
                 }).collect_view()}
                 </tbody>
             </table>
@@ -205,7 +205,7 @@ fn details_view(state: AppState, l: &super::state::Loaded, run_i: usize, idx: Sp
                 <ul class="events">
                     {s.events.iter().map(|e| view! {
                         <li><span class="muted">{format!("+{}", format::duration(e.time_ns - s.start_ns))}</span>" "<strong>{e.name.clone()}</strong>
-                            {e.attrs.iter().map(|at| view! { <div class="ev-attr"><span class="k">{at.key.clone()}</span>" "<Value text=at.value.to_text()/></div> }).collect_view()}
+                            {e.attrs.iter().map(|at| view! { <div class="ev-attr"><span class="k">{at.key.to_string()}</span>" "<Value text=at.value.to_text()/></div> }).collect_view()}
                         </li>
                     }).collect_view()}
                 </ul>

@@ -103,6 +103,18 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
+/// Reads bytes `start..end` of a user's file: big files are read a piece at a time, so the whole
+/// file never sits in the tab's memory and the page can repaint between pieces.
+pub async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, String> {
+    let blob = file
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|e| format!("the browser could not read it ({e:?})"))?;
+    let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|e| format!("the browser could not read it ({e:?})"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
 /// Publishes the wasm memory size on `<body data-wasm-bytes>` so the browser benchmark can
 /// report JS heap plus WASM memory without a debugger.
 pub fn publish_wasm_bytes() {

@@ -3,7 +3,7 @@
 
 use super::dom;
 use super::state::{AppState, Loaded, Shared};
-use crate::ingest::{self, InputFile};
+use crate::ingest::{self, FileStream, InputFile, StreamedFile};
 use crate::model::Workspace;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -29,8 +29,15 @@ const DEMO: [(&str, &[u8]); 4] = [
     ),
 ];
 
-/// Adds files to what is loaded (runs with the same id merge, as in the CLI).
-fn add_to_workspace(state: AppState, files: &[(String, Vec<u8>)]) {
+/// Files from this size up are read in pieces, and parsed as the pieces arrive when they hold
+/// one OTLP document (the usual big file); smaller files are read in one go.
+const STREAM_FROM: f64 = 8.0 * 1024.0 * 1024.0;
+/// Bytes per piece: about 50 ms of parsing in the browser, so the page stays responsive.
+const PIECE: f64 = 4.0 * 1024.0 * 1024.0;
+
+/// Adds files to what is loaded (runs with the same id merge, as in the CLI). The files' bytes
+/// are dropped before the analysis runs, so its memory can reuse theirs.
+fn add_to_workspace(state: AppState, streamed: Vec<StreamedFile>, files: Vec<(String, Vec<u8>)>) {
     // Take the workspace out of the page's state rather than copying it (1M spans is ~1 GB);
     // it is copied only if something else still holds it.
     let previous = state
@@ -41,12 +48,17 @@ fn add_to_workspace(state: AppState, files: &[(String, Vec<u8>)]) {
         Ok(l) => l.ws,
         Err(shared) => shared.ws.clone(),
     };
+    let t0 = dom::now_ms();
+    for file in streamed {
+        ingest::add_streamed(&mut ws, file);
+    }
     let inputs: Vec<InputFile> = files
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
-    let t0 = dom::now_ms();
     ingest::add_files(&mut ws, &inputs);
+    drop(inputs);
+    drop(files);
     let t1 = dom::now_ms();
     state.set_loaded(ws);
     let t2 = dom::now_ms();
@@ -63,7 +75,39 @@ pub fn load_demo(state: AppState) {
         .iter()
         .map(|(n, b)| (format!("demo/{n}"), b.to_vec()))
         .collect();
-    add_to_workspace(state, &files);
+    add_to_workspace(state, Vec::new(), files);
+}
+
+/// Reads a big file piece by piece through a [`FileStream`], showing progress. `Ok(None)` means
+/// it is better read whole (not one OTLP document, or something in it needs the whole-file
+/// reader's messages).
+async fn stream_file(
+    state: AppState,
+    file: &web_sys::File,
+    progress: (f64, f64),
+) -> Result<Option<StreamedFile>, String> {
+    let size = file.size();
+    let name = file.name();
+    let head = dom::read_slice(file, 0.0, PIECE.min(size)).await?;
+    let Some(mut stream) = FileStream::start(&name, size as u64, &head) else {
+        return Ok(None);
+    };
+    stream.push(&head);
+    drop(head);
+    let (done, total) = progress;
+    let mut at = PIECE.min(size);
+    while at < size && stream.ok() {
+        let label = format!(
+            "Reading {name}… {} spans",
+            crate::view::format::count(stream.spans() as u64)
+        );
+        state.loading.set(Some((label, (done + at) / total * 0.9)));
+        let end = (at + PIECE).min(size);
+        let piece = dom::read_slice(file, at, end).await?;
+        stream.push(&piece);
+        at = end;
+    }
+    Ok(stream.finish())
 }
 
 /// Reads and loads a browser `FileList` (from a drop or the picker), with progress.
@@ -75,16 +119,30 @@ pub fn load_file_list(state: AppState, list: web_sys::FileList) {
     leptos::task::spawn_local(async move {
         let total: f64 = files.iter().map(|f| f.size()).sum::<f64>().max(1.0);
         let mut done = 0.0;
+        let mut streamed = Vec::new();
         let mut read = Vec::with_capacity(files.len());
         let mut problems = Vec::new();
         for f in &files {
             state
                 .loading
-                .set(Some((format!("Reading {}…", f.name()), done / total * 0.5)));
+                .set(Some((format!("Reading {}…", f.name()), done / total * 0.9)));
             dom::next_frame().await;
-            match dom::read_file(f).await {
-                Ok(bytes) => read.push((f.name(), bytes)),
-                Err(e) => problems.push(crate::model::Problem {
+            let mut outcome = Ok(None);
+            if f.size() >= STREAM_FROM {
+                outcome = stream_file(state, f, (done, total)).await;
+            }
+            let whole = match outcome {
+                Ok(Some(file)) => {
+                    streamed.push(file);
+                    None
+                }
+                Ok(None) => Some(dom::read_file(f).await),
+                Err(e) => Some(Err(e)),
+            };
+            match whole {
+                None => {}
+                Some(Ok(bytes)) => read.push((f.name(), bytes)),
+                Some(Err(e)) => problems.push(crate::model::Problem {
                     severity: crate::model::Severity::Error,
                     file: f.name(),
                     place: None,
@@ -93,14 +151,14 @@ pub fn load_file_list(state: AppState, list: web_sys::FileList) {
             }
             done += f.size();
         }
-        let label = if read.len() == 1 {
-            read[0].0.clone()
+        let label = if files.len() == 1 {
+            files[0].name()
         } else {
-            format!("{} files", read.len())
+            format!("{} files", files.len())
         };
-        state.loading.set(Some((format!("Opening {label}…"), 0.6)));
+        state.loading.set(Some((format!("Opening {label}…"), 0.92)));
         dom::next_frame().await;
-        add_to_workspace(state, &read);
+        add_to_workspace(state, streamed, read);
         if !problems.is_empty() {
             state.loaded.update(|l| {
                 if let Some(inner) = Arc::get_mut(&mut l.0) {

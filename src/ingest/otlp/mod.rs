@@ -9,13 +9,15 @@
 
 mod convert;
 mod ids;
+mod scan;
+pub mod stream;
 mod value;
 mod wire;
 
 use super::json_error::{self, line_col, offset_in};
 use super::{semconv, ImportCtx};
 use crate::fasthash::FastMap;
-use crate::model::{find_attr, Attr, AttrValue, Format, Origin, Run, Severity};
+use crate::model::{find_attr, Attr, AttrValue, Format, Origin, Run, Severity, Span};
 use serde_json::value::RawValue;
 
 /// Spans that could not be read are reported one by one up to this many per document; then one
@@ -102,6 +104,14 @@ impl Importer<'_, '_, '_> {
             Ok(d) => d,
             Err(e) => return self.unreadable(doc, &e, path, "an OTLP document"),
         };
+        // The spans are counted before any is read, so they go into vectors of exactly the
+        // right size: a growing vector at a million spans would hold its old and new copies at
+        // once, hundreds of MB the tab never gets back.
+        let total: usize = (parsed.resource_spans.iter())
+            .flat_map(|rs| rs.scope_spans.iter().map(|ss| ss.spans.len()))
+            .sum();
+        let mut spans = Vec::with_capacity(total);
+        let mut owners = Vec::with_capacity(total);
         for (ri, rs) in parsed.resource_spans.into_iter().enumerate() {
             let resource = rs.resource.unwrap_or_default().attributes.0;
             for (si, ss) in rs.scope_spans.into_iter().enumerate() {
@@ -114,10 +124,14 @@ impl Importer<'_, '_, '_> {
                 for (pi, raw) in ss.spans.iter().enumerate() {
                     let path =
                         || format!("{path}.resourceSpans[{ri}].scopeSpans[{si}].spans[{pi}]");
-                    self.span(raw.get(), &resource, &scope, path);
+                    if let Some((run, span)) = self.span(raw.get(), &resource, &scope, path) {
+                        owners.push(run as u32);
+                        spans.push(span);
+                    }
                 }
             }
         }
+        distribute(&mut self.ctx.out.runs, spans, owners);
     }
 
     fn span(
@@ -126,7 +140,7 @@ impl Importer<'_, '_, '_> {
         resource: &[Attr],
         scope: &convert::Scope,
         path: impl Fn() -> String,
-    ) {
+    ) -> Option<(usize, Span)> {
         let w: wire::Span = match serde_json::from_str(raw) {
             Ok(w) => w,
             Err(e) => {
@@ -136,20 +150,19 @@ impl Importer<'_, '_, '_> {
                 } else if self.first_bad.is_none() {
                     self.first_bad = Some(path());
                 }
-                return;
+                return None;
             }
         };
-        let trace_id = w
-            .trace_id
-            .as_ref()
-            .map(|t| ids::normalize(&t.0))
-            .filter(|t| !t.is_empty());
         let origin = Origin {
             file: self.ctx.file,
             line: self.line,
         };
         self.fallback_ids += 1;
-        let (mut span, gaps) = convert::span(w, scope, origin, self.fallback_ids);
+        let Converted {
+            trace_id,
+            span,
+            gaps,
+        } = Converted::new(w, scope, origin, self.fallback_ids);
         // Places cost a scan of the text, so they are worked out only for spans with gaps.
         let place = if gaps.no_id || gaps.no_start || trace_id.is_none() {
             let at = offset_in(self.text, raw).unwrap_or(0);
@@ -179,30 +192,13 @@ impl Importer<'_, '_, '_> {
             self.ctx.problem(Severity::Warning, place, message);
             "(no trace id)".to_string()
         });
-        let run = self.run_for(trace_id, resource);
-        if run.attributes.as_slice() != resource {
-            // Several services in one trace: each span keeps its own resource.
-            for a in resource {
-                span.attrs
-                    .push(Attr::new(format!("resource.{}", a.key), a.value.clone()));
-            }
-        }
-        semconv::apply(&mut span);
-        run.spans.push(span);
-    }
-
-    fn run_for(&mut self, trace_id: String, resource: &[Attr]) -> &mut Run {
-        let runs = &mut self.ctx.out.runs;
-        let idx = *self.runs.entry(trace_id).or_insert_with_key(|id| {
-            runs.push(Run {
-                id: id.clone(),
-                format: Some(Format::Otlp),
-                attributes: resource.to_vec(),
-                ..Run::default()
-            });
-            runs.len() - 1
-        });
-        &mut runs[idx]
+        Some(attach(
+            &mut self.ctx.out.runs,
+            &mut self.runs,
+            trace_id,
+            resource,
+            span,
+        ))
     }
 
     fn summarize_bad_spans(&mut self) {
@@ -218,6 +214,81 @@ impl Importer<'_, '_, '_> {
                 ),
             );
         }
+    }
+}
+
+/// A wire span turned into a model span, before it joins its run.
+struct Converted {
+    trace_id: Option<String>,
+    span: Span,
+    gaps: convert::Gaps,
+}
+
+impl Converted {
+    fn new(w: wire::Span, scope: &convert::Scope, origin: Origin, fallback_id: usize) -> Self {
+        let trace_id = (w.trace_id.as_ref())
+            .map(|t| ids::normalize(&t.0))
+            .filter(|t| !t.is_empty());
+        let (span, gaps) = convert::span(w, scope, origin, fallback_id);
+        Converted {
+            trace_id,
+            span,
+            gaps,
+        }
+    }
+}
+
+/// Puts a span in its trace's run (created on the trace's first span, with the resource as the
+/// run's attributes) and reads its GenAI semantics; returns the run's index in `runs`.
+fn attach(
+    runs: &mut Vec<Run>,
+    index: &mut FastMap<String, usize>,
+    trace_id: String,
+    resource: &[Attr],
+    mut span: Span,
+) -> (usize, Span) {
+    let idx = *index.entry(trace_id).or_insert_with_key(|id| {
+        runs.push(Run {
+            id: id.clone(),
+            format: Some(Format::Otlp),
+            attributes: resource.to_vec(),
+            ..Run::default()
+        });
+        runs.len() - 1
+    });
+    if runs[idx].attributes.as_slice() != resource {
+        // Several services in one trace: each span keeps its own resource.
+        for a in resource {
+            span.attrs
+                .push(Attr::new(format!("resource.{}", a.key), a.value.clone()));
+        }
+    }
+    semconv::apply(&mut span);
+    (idx, span)
+}
+
+/// Moves a document's spans into their runs, each vector allocated once at its final size. The
+/// common case, one trace in the document, moves the whole vector without copying a span.
+fn distribute(runs: &mut [Run], spans: Vec<Span>, owners: Vec<u32>) {
+    if let Some(&first) = owners.first() {
+        let only = owners.iter().all(|&o| o == first);
+        if let Some(run) = runs
+            .get_mut(first as usize)
+            .filter(|r| only && r.spans.is_empty())
+        {
+            run.spans = spans;
+            return;
+        }
+    }
+    let mut counts = vec![0usize; runs.len()];
+    for &o in &owners {
+        counts[o as usize] += 1;
+    }
+    for (run, &n) in runs.iter_mut().zip(&counts) {
+        run.spans.reserve_exact(n);
+    }
+    for (o, span) in owners.into_iter().zip(spans) {
+        runs[o as usize].spans.push(span);
     }
 }
 

@@ -10,6 +10,7 @@ use crate::model::{Attr, AttrValue};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::fmt;
 
 /// An OTLP `AnyValue`.
@@ -231,7 +232,7 @@ impl<'de> Deserialize<'de> for AttrList {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AttrList, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-                while let Some(kv) = seq.next_element::<KeyValue>()? {
+                while let Some(kv) = seq.next_element::<KeyValue<'de>>()? {
                     out.push(Attr::new(kv.key, kv.value.map_or(AttrValue::Null, |v| v.0)));
                 }
                 Ok(AttrList(out))
@@ -242,9 +243,10 @@ impl<'de> Deserialize<'de> for AttrList {
 }
 
 #[derive(Deserialize)]
-struct KeyValue {
-    #[serde(default)]
-    key: String,
+struct KeyValue<'a> {
+    /// Borrowed where the text has no escapes: keys are interned, so no copy is kept anyway.
+    #[serde(borrow, default)]
+    key: Cow<'a, str>,
     #[serde(default)]
     value: Option<AnyValue>,
 }

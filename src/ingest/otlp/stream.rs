@@ -1,0 +1,236 @@
+//! One OTLP JSON document read chunk by chunk, as the browser reads a big file: each span is
+//! converted as soon as its text is complete, so the tab never holds the whole file, and the page
+//! can show progress between chunks.
+//!
+//! This is a fast path, not a second importer: it gives exactly what [`super::import`] gives, or
+//! gives up. Anything unusual (a span that cannot be read or lacks an id, a start or a trace id,
+//! a resource or scope written after its spans, text that is not UTF-8, a document that is not
+//! JSON) makes [`OtlpStream::finish`] return `None`, and the caller reads the file whole, so
+//! problems are reported with the same places and words as ever.
+
+use super::scan::{Piece, Scanner};
+use super::{attach, convert, fill_agent, wire, Converted};
+use crate::fasthash::FastMap;
+use crate::ingest::detect;
+use crate::model::{Attr, FileId, Format, Origin, Run, Span};
+
+/// Spans are kept in blocks of this many until the end, when each run gets one vector of its
+/// final size; a single growing vector would hold two copies of itself while it grows.
+const BLOCK: usize = 16_384;
+
+/// The scope of the `scopeSpans` being read, owned (the classic reader borrows it).
+#[derive(Default)]
+struct OwnedScope {
+    name: Option<String>,
+    version: Option<String>,
+    attrs: Vec<Attr>,
+}
+
+pub struct OtlpStream {
+    file: FileId,
+    scanner: Scanner,
+    /// Bytes of a UTF-8 character cut by the end of the last chunk.
+    utf8_carry: Vec<u8>,
+    runs: Vec<Run>,
+    index: FastMap<String, usize>,
+    blocks: Vec<Vec<Span>>,
+    owners: Vec<u32>,
+    resource: Vec<Attr>,
+    scope: OwnedScope,
+    /// Spans read in the current `resourceSpans` / `scopeSpans` element: a resource or scope
+    /// arriving after them would have changed them.
+    spans_in_resource: usize,
+    spans_in_scope: usize,
+    spans: usize,
+    failed: bool,
+}
+
+impl OtlpStream {
+    /// Whether a file starting with `head` (its first chunk, BOM removed) is worth streaming: a
+    /// JSON object whose first key is `resourceSpans`. Anything else is read whole.
+    pub fn fits(head: &[u8]) -> bool {
+        let rest = head.trim_ascii_start();
+        let Some(rest) = rest.strip_prefix(b"{") else {
+            return false;
+        };
+        let rest = rest.trim_ascii_start();
+        rest.starts_with(b"\"resourceSpans\"") || rest.starts_with(b"\"resource_spans\"")
+    }
+
+    pub fn new(file: FileId) -> Self {
+        OtlpStream {
+            file,
+            scanner: Scanner::default(),
+            utf8_carry: Vec::new(),
+            runs: Vec::new(),
+            index: FastMap::default(),
+            blocks: Vec::new(),
+            owners: Vec::new(),
+            resource: Vec::new(),
+            scope: OwnedScope::default(),
+            spans_in_resource: 0,
+            spans_in_scope: 0,
+            spans: 0,
+            failed: false,
+        }
+    }
+
+    /// Spans read so far (for progress).
+    pub fn spans(&self) -> usize {
+        self.spans
+    }
+
+    /// False once the stream has given up; the caller may stop feeding it.
+    pub fn ok(&self) -> bool {
+        !self.failed
+    }
+
+    /// Reads the next chunk of the file.
+    pub fn push(&mut self, chunk: &[u8]) {
+        if self.failed {
+            return;
+        }
+        if !self.check_utf8(chunk) {
+            self.failed = true;
+            return;
+        }
+        let mut scanner = std::mem::take(&mut self.scanner);
+        scanner.push(chunk, &mut |piece| self.piece(piece));
+        self.failed |= scanner.overrun();
+        self.scanner = scanner;
+    }
+
+    /// Validates UTF-8 across chunk boundaries (a span's text is checked again when read).
+    fn check_utf8(&mut self, chunk: &[u8]) -> bool {
+        let mut joined;
+        let bytes = if self.utf8_carry.is_empty() {
+            chunk
+        } else {
+            joined = std::mem::take(&mut self.utf8_carry);
+            joined.extend_from_slice(chunk);
+            joined.as_slice()
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(_) => true,
+            Err(e) if e.error_len().is_none() => {
+                self.utf8_carry = bytes[e.valid_up_to()..].to_vec();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn piece(&mut self, piece: Piece) {
+        if self.failed {
+            return;
+        }
+        match piece {
+            Piece::ResourceSpans => {
+                self.resource.clear();
+                self.spans_in_resource = 0;
+            }
+            Piece::Resource(text) => match parse::<wire::Resource>(text) {
+                Some(r) if self.spans_in_resource == 0 => self.resource = r.attributes.0,
+                _ => self.failed = true,
+            },
+            Piece::ScopeSpans => {
+                self.scope = OwnedScope::default();
+                self.spans_in_scope = 0;
+            }
+            Piece::Scope(text) => match parse::<wire::Scope>(text) {
+                Some(s) if self.spans_in_scope == 0 => {
+                    self.scope = OwnedScope {
+                        name: s.name,
+                        version: s.version,
+                        attrs: s.attributes.0,
+                    }
+                }
+                _ => self.failed = true,
+            },
+            Piece::Span(text) => self.span(text),
+        }
+    }
+
+    fn span(&mut self, text: &[u8]) {
+        let Some(w) = parse::<wire::Span>(text) else {
+            self.failed = true;
+            return;
+        };
+        self.spans += 1;
+        self.spans_in_resource += 1;
+        self.spans_in_scope += 1;
+        let scope = convert::Scope {
+            name: self.scope.name.as_deref(),
+            version: self.scope.version.as_deref(),
+            attrs: &self.scope.attrs,
+        };
+        let origin = Origin {
+            file: self.file,
+            line: None,
+        };
+        let c = Converted::new(w, &scope, origin, self.spans);
+        let Some(trace_id) = c.trace_id.filter(|_| !c.gaps.no_id && !c.gaps.no_start) else {
+            // The whole-file reader says where and what; leave it to that.
+            self.failed = true;
+            return;
+        };
+        let (run, span) = attach(
+            &mut self.runs,
+            &mut self.index,
+            trace_id,
+            &self.resource,
+            c.span,
+        );
+        if self.blocks.last().is_none_or(|b| b.len() == BLOCK) {
+            self.blocks.push(Vec::with_capacity(BLOCK));
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.push(span);
+        }
+        self.owners.push(run as u32);
+    }
+
+    /// The runs read, or `None` when the file must be read whole instead (see the module notes).
+    pub fn finish(mut self) -> Option<Vec<Run>> {
+        if self.failed || !self.utf8_carry.is_empty() || !self.scanner.complete() {
+            return None;
+        }
+        // The document outside its spans must be what the whole-file reader accepts: JSON,
+        // detected as OTLP, with as many spans as were read here.
+        let skeleton = std::str::from_utf8(&self.scanner.skeleton).ok()?;
+        let shape = detect::sniff(skeleton).ok()?;
+        if detect::classify(&shape).ok()? != Format::Otlp {
+            return None;
+        }
+        let doc: wire::Document = serde_json::from_str(skeleton).ok()?;
+        let listed: usize = (doc.resource_spans.iter())
+            .flat_map(|rs| rs.scope_spans.iter().map(|ss| ss.spans.len()))
+            .sum();
+        if listed != self.spans {
+            return None;
+        }
+        let mut counts = vec![0usize; self.runs.len()];
+        for &o in &self.owners {
+            counts[o as usize] += 1;
+        }
+        for (run, &n) in self.runs.iter_mut().zip(&counts) {
+            run.spans.reserve_exact(n);
+        }
+        let mut owners = self.owners.iter();
+        for block in self.blocks.drain(..) {
+            for span in block {
+                let o = *owners.next()? as usize;
+                self.runs[o].spans.push(span);
+            }
+        }
+        for run in &mut self.runs {
+            fill_agent(run);
+        }
+        Some(self.runs)
+    }
+}
+
+/// A wire record from its text; `None` for anything the whole-file reader would complain about.
+fn parse<'a, T: serde::Deserialize<'a>>(text: &'a [u8]) -> Option<T> {
+    serde_json::from_str(std::str::from_utf8(text).ok()?).ok()
+}

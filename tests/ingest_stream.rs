@@ -1,0 +1,194 @@
+//! The page reads big OTLP files chunk by chunk (`ingest::FileStream`). That path must give
+//! exactly what the whole-file reader gives, whatever the chunk size, or hand the file back to
+//! it: checked here on every fixture file, on generated traces, and on broken variants.
+
+mod common;
+
+use common::{load_one, FIXTURES};
+use spoor::ingest::synth::{otlp_json, Synth};
+use spoor::ingest::{add_streamed, FileStream};
+use spoor::model::{Severity, Workspace};
+use std::path::Path;
+
+/// Loads `bytes` as the page does: streamed in `chunk`-byte pieces when the stream takes the
+/// file, whole otherwise. Says which way it went.
+fn load_streamed(name: &str, bytes: &[u8], chunk: usize) -> (Workspace, Option<Streamed>) {
+    let mut ws = Workspace::default();
+    let head = &bytes[..bytes.len().min(chunk)];
+    let Some(mut stream) = FileStream::start(name, bytes.len() as u64, head) else {
+        return (load_one(name, bytes), None);
+    };
+    for piece in bytes.chunks(chunk) {
+        stream.push(piece);
+    }
+    match stream.finish() {
+        Some(file) => {
+            add_streamed(&mut ws, file);
+            (ws, Some(Streamed::Loaded))
+        }
+        None => (load_one(name, bytes), Some(Streamed::ReadWhole)),
+    }
+}
+
+/// Which way a file went.
+#[derive(Debug, PartialEq)]
+enum Streamed {
+    Loaded,
+    ReadWhole,
+}
+
+fn same(a: &Workspace, b: &Workspace) -> bool {
+    serde_json::to_value(a).unwrap() == serde_json::to_value(b).unwrap()
+}
+
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "json" || e == "jsonl")
+        {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_fixture_loads_the_same_streamed_or_whole() {
+    let mut paths = Vec::new();
+    files_under(Path::new(FIXTURES), &mut paths);
+    paths.sort();
+    assert!(paths.len() > 40, "fixtures missing: {}", paths.len());
+    let mut streamed = Vec::new();
+    for path in &paths {
+        let name = path.to_string_lossy();
+        let bytes = std::fs::read(path).unwrap();
+        let whole = load_one(&name, &bytes);
+        for chunk in [5, 4096, 1 << 20] {
+            let (ws, how) = load_streamed(&name, &bytes, chunk);
+            assert!(same(&ws, &whole), "{name}, chunks of {chunk}: {how:?}");
+            if chunk == 4096 && how == Some(Streamed::Loaded) {
+                streamed.push(name.to_string());
+            }
+            if how == Some(Streamed::ReadWhole) {
+                // Only JSON lines (one document per line) and files the whole-file reader has
+                // something to say about go back to it.
+                assert!(
+                    name.ends_with(".jsonl") || !whole.problems.is_empty(),
+                    "{name} fell back without a problem"
+                );
+            }
+        }
+    }
+    // Every single-document OTLP fixture streams (python3: the .json files whose text, BOM
+    // and blanks aside, starts with `{"resource`).
+    let otlp = |f: &str| format!("{FIXTURES}/otlp/{f}");
+    assert_eq!(
+        streamed,
+        [
+            otlp("jaeger-ui-otlp2jaeger-in-error.json"),
+            otlp("jaeger-ui-otlp2jaeger-in.json"),
+            otlp("jaeger-ui-otlp2jaeger-multi-in-combined.json"),
+            otlp("otel-proto-example-trace.json"),
+        ]
+    );
+}
+
+#[test]
+fn a_generated_agent_trace_streams_in_any_chunking() {
+    let doc = otlp_json(Synth {
+        spans: 20_000,
+        traces: 3,
+        seed: 11,
+    });
+    let whole = load_one("big.json", doc.as_bytes());
+    for chunk in [1000, 65_536, 4 << 20] {
+        let (ws, how) = load_streamed("big.json", doc.as_bytes(), chunk);
+        assert_eq!(how, Some(Streamed::Loaded), "chunks of {chunk}");
+        assert!(same(&ws, &whole), "chunks of {chunk}");
+        let spans: usize = ws.runs.iter().map(|r| r.spans.len()).sum();
+        assert_eq!((ws.runs.len(), spans), (3, 20_000));
+        // Each run's spans were allocated once, at their final size.
+        assert!(ws.runs.iter().all(|r| r.spans.capacity() == r.spans.len()));
+    }
+}
+
+#[test]
+fn broken_or_unusual_documents_go_back_to_the_whole_file_reader() {
+    let good = otlp_json(Synth {
+        spans: 50,
+        traces: 1,
+        seed: 3,
+    });
+    let cases = [
+        ("truncated", good[..good.len() - 40].to_string()),
+        ("bad span", good.replacen("\"spanId\"", "\"spanId\":1,\"x\"", 1)),
+        ("no trace id", good.replacen("\"traceId\"", "\"tId\"", 1)),
+        ("trailing text", format!("{good} x")),
+        (
+            "resource after spans",
+            r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"a","startTimeUnixNano":"5"}]}],"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late"}}]}}]}"#.to_string(),
+        ),
+    ];
+    for (what, text) in cases {
+        let (ws, how) = load_streamed("f.json", text.as_bytes(), 64);
+        assert_eq!(how, Some(Streamed::ReadWhole), "{what}");
+        assert!(same(&ws, &load_one("f.json", text.as_bytes())), "{what}");
+    }
+    // The late resource is still the run's, as the whole-file reader has it.
+    let (ws, _) = load_streamed("f.json", cases_late().as_bytes(), 64);
+    assert_eq!(
+        ws.runs[0].attributes[0].value.as_str(),
+        Some("late"),
+        "{:?}",
+        ws.runs[0].attributes
+    );
+}
+
+fn cases_late() -> String {
+    r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"02","name":"a","startTimeUnixNano":"5"}]}],"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late"}}]}}]}"#.to_string()
+}
+
+#[test]
+fn not_otlp_empty_or_too_big_is_never_streamed() {
+    for head in [
+        &b""[..],
+        b"[{\"resourceSpans\":[]}]",
+        b"{\"data\":[]}",
+        b"  \n",
+    ] {
+        assert!(FileStream::start("f.json", 10, head).is_none());
+    }
+    assert!(FileStream::start("f.json", 0, b"{\"resourceSpans\"").is_none());
+    assert!(FileStream::start("f.json", u64::MAX, b"{\"resourceSpans\"").is_none());
+    let bom = b"\xEF\xBB\xBF {\"resourceSpans\":[]}";
+    assert!(FileStream::start("f.json", bom.len() as u64, bom).is_some());
+}
+
+#[test]
+fn a_streamed_file_dropped_twice_is_loaded_once() {
+    let doc = otlp_json(Synth {
+        spans: 30,
+        traces: 1,
+        seed: 5,
+    });
+    let mut ws = Workspace::default();
+    for _ in 0..2 {
+        let mut s = FileStream::start("a.json", doc.len() as u64, doc.as_bytes()).unwrap();
+        for piece in doc.as_bytes().chunks(100) {
+            s.push(piece);
+        }
+        let file = s.finish().expect("a clean document streams");
+        assert_eq!(file.spans(), 30);
+        add_streamed(&mut ws, file);
+    }
+    assert_eq!(ws.files.len(), 1);
+    assert_eq!(ws.runs[0].spans.len(), 30);
+    let warning = ws.problems.iter().find(|p| p.severity == Severity::Warning);
+    assert_eq!(
+        warning.map(|p| p.message.as_str()),
+        Some("already loaded: this file was opened before, so nothing was added again")
+    );
+}
