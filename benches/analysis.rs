@@ -86,14 +86,14 @@ fn agent_run(target: usize, seed: u64) -> Run {
                 start_ns: t,
                 end_ns: Some(t + td),
                 status: if failed { Status::Error } else { Status::Ok },
-                tool: Some(ToolCall {
+                tool: Some(Box::new(ToolCall {
                     name: tool.into(),
                     arguments: Some(format!(
                         "{{\"q\": \"term {}\", \"limit\": 10}}",
                         rng.below(50)
                     )),
                     ..ToolCall::default()
-                }),
+                })),
                 ..Span::default()
             });
             if rng.below(3) == 0 {

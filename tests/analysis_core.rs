@@ -28,11 +28,11 @@ fn span(id: &str, parent: Option<u32>, kind: SpanKind, start_ms: i64, end_ms: Op
 
 fn tool(id: &str, parent: u32, name: &str, args: &str, start: i64, end: i64) -> Span {
     let mut s = span(id, Some(parent), SpanKind::Tool, start, Some(end));
-    s.tool = Some(ToolCall {
+    s.tool = Some(Box::new(ToolCall {
         name: name.into(),
         arguments: Some(args.into()),
         ..ToolCall::default()
-    });
+    }));
     s
 }
 

@@ -110,7 +110,7 @@ fn a_generated_agent_trace_streams_in_any_chunking() {
         assert!(same(&ws, &whole), "chunks of {chunk}");
         let spans: usize = ws.runs.iter().map(|r| r.spans.len()).sum();
         assert_eq!((ws.runs.len(), spans), (3, 20_000));
-        // Each run's spans were allocated once, at their final size.
+        // No run keeps room it does not use.
         assert!(ws.runs.iter().all(|r| r.spans.capacity() == r.spans.len()));
     }
 }

@@ -279,12 +279,12 @@ fn odd_run() -> Run {
             ..Usage::default()
         },
         reported_cost_usd: Some(1e-9),
-        tool: Some(ToolCall {
+        tool: Some(Box::new(ToolCall {
             name: "t".into(),
             call_id: Some(String::new()),
             arguments: Some("{}".into()),
             result: None,
-        }),
+        })),
         seq: Some(u32::MAX),
         retry_of: Some("0A1B".into()),
         attrs: attrs.clone(),

@@ -181,7 +181,7 @@ impl FileStream {
             size,
             hasher: read::ContentHasher::new(size),
             first: true,
-            otlp: otlp::stream::OtlpStream::new(0),
+            otlp: otlp::stream::OtlpStream::new(0, size),
         })
     }
 

@@ -228,17 +228,17 @@ fn step_span(so: Obj, origin: Origin, p: &mut Probs) -> Span {
         span.usage.output = mo.u64("output_tokens", p);
         span.error_type = mo.str("error_class", p).map(str::to_string);
         if kind == SpanKind::Tool || m.contains_key("tool_name") {
-            span.tool = Some(ToolCall {
+            span.tool = Some(Box::new(ToolCall {
                 name: mo.str("tool_name", p).unwrap_or(&name).to_string(),
                 ..ToolCall::default()
-            });
+            }));
         }
         span.attrs.extend(attrs_of(m, &[]));
     } else if kind == SpanKind::Tool {
-        span.tool = Some(ToolCall {
+        span.tool = Some(Box::new(ToolCall {
             name,
             ..ToolCall::default()
-        });
+        }));
     }
     span
 }

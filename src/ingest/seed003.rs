@@ -136,12 +136,12 @@ fn tool(o: Obj, origin: Origin, ctx: &mut ImportCtx, p: &mut Probs) {
         },
         status_text: status,
         error_message: if failed { preview.clone() } else { None },
-        tool: Some(ToolCall {
+        tool: Some(Box::new(ToolCall {
             name,
             call_id: None,
             arguments: args.as_ref().map(args_text),
             result: preview,
-        }),
+        })),
         origin,
         ..Span::default()
     };

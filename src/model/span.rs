@@ -145,7 +145,8 @@ pub struct Span {
     pub usage: Usage,
     /// Cost in USD as the source reports it.
     pub reported_cost_usd: Option<f64>,
-    pub tool: Option<ToolCall>,
+    /// Boxed: most spans are not tool calls, and an empty slot costs a pointer, not four strings.
+    pub tool: Option<Box<ToolCall>>,
     /// The step number for step-based sources (AgentTracer `seq`, seed 003 `step`).
     pub seq: Option<u32>,
     /// The step this one retries (AgentTracer `retry_of`), as a span id.

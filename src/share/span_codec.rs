@@ -257,12 +257,12 @@ pub fn get_spans(r: &mut Reader, clock: &Clock) -> Result<Vec<Span>, ShareError>
         s.model = text(MODEL)?;
         s.provider = text(PROVIDER)?;
         if has(TOOL) {
-            s.tool = Some(ToolCall {
+            s.tool = Some(Box::new(ToolCall {
                 name: r.str()?,
                 call_id: r.opt_str()?,
                 arguments: r.opt_str()?,
                 result: r.opt_str()?,
-            });
+            }));
         }
         r.switch(Stream::Numbers);
         if has(USAGE) {

@@ -69,11 +69,11 @@ pub(super) fn build(
         o.get("output").and_then(as_text),
     );
     if span.kind == SpanKind::Tool {
-        span.tool = Some(ToolCall {
+        span.tool = Some(Box::new(ToolCall {
             arguments: input.clone(),
             result: output.clone(),
             ..ToolCall::default()
-        });
+        }));
     }
     extra_attrs(&mut span, o);
     if let Some(m) = o.get("metadata") {
@@ -82,7 +82,7 @@ pub(super) fn build(
     semconv::apply(&mut span);
     if span.kind == SpanKind::Tool {
         // A span only the OTel attributes call a tool still gets Langfuse's input and output.
-        let tool = span.tool.get_or_insert_with(ToolCall::default);
+        let tool = span.tool.get_or_insert_with(Default::default);
         if tool.name.is_empty() {
             tool.name.clone_from(&span.name);
         }

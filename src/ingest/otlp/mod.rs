@@ -264,6 +264,9 @@ fn attach(
         }
     }
     semconv::apply(&mut span);
+    // Attribute lists grew while being read; their spare room, times a million spans, is tens
+    // of MB. Shrinking happens in place.
+    span.attrs.shrink_to_fit();
     (idx, span)
 }
 

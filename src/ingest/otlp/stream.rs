@@ -12,11 +12,12 @@ use super::scan::{Piece, Scanner};
 use super::{attach, convert, fill_agent, wire, Converted};
 use crate::fasthash::FastMap;
 use crate::ingest::detect;
-use crate::model::{Attr, FileId, Format, Origin, Run, Span};
+use crate::model::{Attr, FileId, Format, Origin, Run};
 
-/// Spans are kept in blocks of this many until the end, when each run gets one vector of its
-/// final size; a single growing vector would hold two copies of itself while it grows.
-const BLOCK: usize = 16_384;
+/// After this many bytes the text's bytes per span are known well enough to size the first run's
+/// vector for the whole file: a vector that grows by doubling holds two copies of itself while
+/// it grows, hundreds of MB at a million spans that the tab never gets back.
+const ESTIMATE_AFTER: u64 = 1 << 20;
 
 /// The scope of the `scopeSpans` being read, owned (the classic reader borrows it).
 #[derive(Default)]
@@ -33,8 +34,10 @@ pub struct OtlpStream {
     utf8_carry: Vec<u8>,
     runs: Vec<Run>,
     index: FastMap<String, usize>,
-    blocks: Vec<Vec<Span>>,
-    owners: Vec<u32>,
+    /// The file's size, and the bytes read so far, to estimate its span count.
+    size: u64,
+    read: u64,
+    estimated: bool,
     resource: Vec<Attr>,
     scope: OwnedScope,
     /// Spans read in the current `resourceSpans` / `scopeSpans` element: a resource or scope
@@ -57,15 +60,17 @@ impl OtlpStream {
         rest.starts_with(b"\"resourceSpans\"") || rest.starts_with(b"\"resource_spans\"")
     }
 
-    pub fn new(file: FileId) -> Self {
+    /// A stream for a file of `size` bytes (the size only sizes vectors; any size works).
+    pub fn new(file: FileId, size: u64) -> Self {
         OtlpStream {
             file,
             scanner: Scanner::default(),
             utf8_carry: Vec::new(),
             runs: Vec::new(),
             index: FastMap::default(),
-            blocks: Vec::new(),
-            owners: Vec::new(),
+            size,
+            read: 0,
+            estimated: false,
             resource: Vec::new(),
             scope: OwnedScope::default(),
             spans_in_resource: 0,
@@ -98,6 +103,23 @@ impl OtlpStream {
         scanner.push(chunk, &mut |piece| self.piece(piece));
         self.failed |= scanner.overrun();
         self.scanner = scanner;
+        self.read += chunk.len() as u64;
+        if !self.estimated && self.read >= ESTIMATE_AFTER.min(self.size) {
+            self.estimated = true;
+            self.reserve_for_the_rest();
+        }
+    }
+
+    /// Sizes the first run's vector for all the spans the file seems to hold (most big files
+    /// are one trace), with a little room; [`OtlpStream::finish`] gives back what is unused.
+    fn reserve_for_the_rest(&mut self) {
+        let (Some(run), true) = (self.runs.first_mut(), self.spans > 0) else {
+            return;
+        };
+        let per_span = self.read as f64 / self.spans as f64;
+        let expected = (self.size as f64 / per_span * 1.02) as usize;
+        run.spans
+            .reserve_exact(expected.saturating_sub(run.spans.len()));
     }
 
     /// Validates UTF-8 across chunk boundaries (a span's text is checked again when read).
@@ -181,13 +203,7 @@ impl OtlpStream {
             &self.resource,
             c.span,
         );
-        if self.blocks.last().is_none_or(|b| b.len() == BLOCK) {
-            self.blocks.push(Vec::with_capacity(BLOCK));
-        }
-        if let Some(block) = self.blocks.last_mut() {
-            block.push(span);
-        }
-        self.owners.push(run as u32);
+        self.runs[run].spans.push(span);
     }
 
     /// The runs read, or `None` when the file must be read whole instead (see the module notes).
@@ -209,21 +225,9 @@ impl OtlpStream {
         if listed != self.spans {
             return None;
         }
-        let mut counts = vec![0usize; self.runs.len()];
-        for &o in &self.owners {
-            counts[o as usize] += 1;
-        }
-        for (run, &n) in self.runs.iter_mut().zip(&counts) {
-            run.spans.reserve_exact(n);
-        }
-        let mut owners = self.owners.iter();
-        for block in self.blocks.drain(..) {
-            for span in block {
-                let o = *owners.next()? as usize;
-                self.runs[o].spans.push(span);
-            }
-        }
         for run in &mut self.runs {
+            // Shrinking gives the unused end back in place; nothing is copied.
+            run.spans.shrink_to_fit();
             fill_agent(run);
         }
         Some(self.runs)

@@ -204,7 +204,7 @@ fn walk(
             .map(|t| t.name.clone())
             .or_else(|| span.name.strip_prefix("Tool: ").map(str::to_string))
             .unwrap_or_else(|| span.name.clone());
-        span.tool.get_or_insert_with(ToolCall::default).name = name;
+        span.tool.get_or_insert_with(Default::default).name = name;
     }
     if matches!(
         span.status_text.as_deref(),
@@ -239,10 +239,10 @@ fn apply_metadata(span: &mut Span, mo: Obj, p: &mut Probs) {
     span.reported_cost_usd = mo.f64("cost_usd", p).filter(|c| *c >= 0.0);
     span.error_message = mo.str("error", p).map(str::to_string);
     if let Some(t) = mo.str("tool", p) {
-        span.tool = Some(ToolCall {
+        span.tool = Some(Box::new(ToolCall {
             name: t.to_string(),
             ..ToolCall::default()
-        });
+        }));
     }
     span.attrs.extend(attrs_of(
         mo.map,

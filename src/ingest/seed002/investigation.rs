@@ -145,11 +145,11 @@ pub(super) fn import_log(
                     s.attrs
                         .push(Attr::new("args_complete", AttrValue::Bool(complete)));
                 }
-                s.tool = Some(ToolCall {
+                s.tool = Some(Box::new(ToolCall {
                     name: tool.clone(),
                     arguments: args,
                     ..ToolCall::default()
-                });
+                }));
                 run.spans.push(s);
                 open.push((tool, (run.spans.len() - 1) as SpanIdx));
                 continue;
@@ -283,10 +283,10 @@ fn close_tool(
                 name: tool.clone(),
                 kind: SpanKind::Tool,
                 start_ns: t,
-                tool: Some(ToolCall {
+                tool: Some(Box::new(ToolCall {
                     name: tool.clone(),
                     ..ToolCall::default()
-                }),
+                })),
                 origin,
                 ..Span::default()
             });

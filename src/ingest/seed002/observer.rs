@@ -276,11 +276,11 @@ impl Builder {
     fn tool_call(&mut self, eo: Obj, i: usize, t: i64, p: &mut Probs) {
         let tool = eo.req_str("tool", p).unwrap_or("tool").to_string();
         let mut s = self.child(i, tool.clone(), SpanKind::Tool, t);
-        s.tool = Some(ToolCall {
+        s.tool = Some(Box::new(ToolCall {
             name: tool.clone(),
             arguments: eo.raw("args").map(args_text),
             ..ToolCall::default()
-        });
+        }));
         let idx = self.push(s);
         self.open_calls.push((tool, idx));
     }
@@ -300,10 +300,10 @@ impl Builder {
                 );
                 let start = t.saturating_sub(latency.map_or(0, |ms| (ms * 1e6) as i64));
                 let mut s = self.child(i, tool.clone(), SpanKind::Tool, start.min(t));
-                s.tool = Some(ToolCall {
+                s.tool = Some(Box::new(ToolCall {
                     name: tool,
                     ..ToolCall::default()
-                });
+                }));
                 self.push(s)
             }
         };

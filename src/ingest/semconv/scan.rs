@@ -3,7 +3,7 @@
 //! is actually copied onto the span in [`Scan::fill`].
 
 use super::kind::Family;
-use crate::model::{flags, Attr, AttrValue, Span, SpanKind, Status, ToolCall, Usage};
+use crate::model::{flags, Attr, AttrValue, Span, SpanKind, Status, Usage};
 
 /// The best candidate seen so far for one field: lower rank wins, first seen wins on a tie.
 #[derive(Debug, Clone, Copy)]
@@ -276,7 +276,7 @@ impl Scan {
             span.error_message = text(self.error_message);
         }
         if span.kind == SpanKind::Tool {
-            let tool = span.tool.get_or_insert_with(ToolCall::default);
+            let tool = span.tool.get_or_insert_with(Default::default);
             if tool.name.is_empty() {
                 tool.name = text(self.tool_name)
                     .unwrap_or_else(|| tool_name_from_span_name(&span.name).to_owned());
