@@ -16,8 +16,11 @@ use crate::model::{Attr, FileId, Format, Origin, Run};
 
 /// After this many bytes the text's bytes per span are known well enough to size the first run's
 /// vector for the whole file: a vector that grows by doubling holds two copies of itself while
-/// it grows, hundreds of MB at a million spans that the tab never gets back.
+/// it grows, hundreds of MB at a million spans that the tab never gets back. The estimate is
+/// checked again at a quarter and a half of the file, while growing still copies little.
 const ESTIMATE_AFTER: u64 = 1 << 20;
+/// Room added to the estimate (given back at the end, in place).
+const ESTIMATE_MARGIN: f64 = 1.08;
 
 /// The scope of the `scopeSpans` being read, owned (the classic reader borrows it).
 #[derive(Default)]
@@ -37,7 +40,8 @@ pub struct OtlpStream {
     /// The file's size, and the bytes read so far, to estimate its span count.
     size: u64,
     read: u64,
-    estimated: bool,
+    /// Estimates made so far (at 1 MB, a quarter and half of the file).
+    estimates: u8,
     resource: Vec<Attr>,
     scope: OwnedScope,
     /// Spans read in the current `resourceSpans` / `scopeSpans` element: a resource or scope
@@ -70,7 +74,7 @@ impl OtlpStream {
             index: FastMap::default(),
             size,
             read: 0,
-            estimated: false,
+            estimates: 0,
             resource: Vec::new(),
             scope: OwnedScope::default(),
             spans_in_resource: 0,
@@ -104,20 +108,27 @@ impl OtlpStream {
         self.failed |= scanner.overrun();
         self.scanner = scanner;
         self.read += chunk.len() as u64;
-        if !self.estimated && self.read >= ESTIMATE_AFTER.min(self.size) {
-            self.estimated = true;
+        let due = match self.estimates {
+            0 => ESTIMATE_AFTER.min(self.size),
+            1 => self.size / 4,
+            2 => self.size / 2,
+            _ => u64::MAX,
+        };
+        if self.read >= due {
+            self.estimates += 1;
             self.reserve_for_the_rest();
         }
     }
 
-    /// Sizes the first run's vector for all the spans the file seems to hold (most big files
-    /// are one trace), with a little room; [`OtlpStream::finish`] gives back what is unused.
+    /// Sizes the run's vector for all the spans the file seems to hold when the file is one
+    /// trace so far (most big files are), with a little room; [`OtlpStream::finish`] gives back
+    /// what is unused. Files of several traces grow their runs' vectors as usual.
     fn reserve_for_the_rest(&mut self) {
-        let (Some(run), true) = (self.runs.first_mut(), self.spans > 0) else {
+        let ([run], true) = (self.runs.as_mut_slice(), self.spans > 0) else {
             return;
         };
         let per_span = self.read as f64 / self.spans as f64;
-        let expected = (self.size as f64 / per_span * 1.02) as usize;
+        let expected = (self.size as f64 / per_span * ESTIMATE_MARGIN) as usize;
         run.spans
             .reserve_exact(expected.saturating_sub(run.spans.len()));
     }
