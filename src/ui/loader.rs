@@ -56,6 +56,7 @@ fn add_to_workspace(
         Err(shared) => shared.ws.clone(),
     };
     let t0 = dom::now_ms();
+    let any_streamed = !streamed.is_empty();
     for file in streamed {
         ingest::add_streamed(&mut ws, file);
     }
@@ -69,7 +70,7 @@ fn add_to_workspace(
     let t1 = dom::now_ms();
     state.set_loaded(ws);
     let t2 = dom::now_ms();
-    let streaming = if stream_ms > 0.0 {
+    let streaming = if any_streamed {
         format!(
             " (read and parsed while streaming {stream_ms:.0} ms, then assembled in {:.0} ms)",
             t1 - t0

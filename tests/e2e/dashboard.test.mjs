@@ -116,14 +116,30 @@ test('keyboard: arrows move the selection, left collapses, right expands', async
   await context.close();
 });
 
+/** The app's own log lines ("spoor: parsed in …"), collected from the page's console. */
+function loadLog(page) {
+  const lines = [];
+  page.on('console', (m) => { if (m.text().startsWith('spoor: parsed in')) lines.push(m.text()); });
+  return lines;
+}
+
 test('a generated 100k-span trace opens and scrolling keeps the DOM bounded', async () => {
   const g = generate(100_000);
   const want = expectedCounts(100_000);
-  const { page, errors, context } = await openWith([asFile(g.otlp)]);
+  const ctx = await openPage(browser, srv.url);
+  const { page, errors, context } = ctx;
+  await page.getByTestId('run-header').waitFor();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByTestId('empty').waitFor();
+  const log = loadLog(page);
+  await page.locator('body').drop({ files: [asFile(g.otlp)] });
   const header = page.getByTestId('run-counts');
   await header.waitFor({ timeout: 60_000 });
   assert.equal(await header.textContent(),
     `100,000 spans · ${want.llm.toLocaleString('en-US')} LLM calls · ${want.tools.toLocaleString('en-US')} tool calls · ${want.errors.toLocaleString('en-US')} errors`);
+  // A 46 MB OTLP document is read in pieces and parsed as they arrive, never whole.
+  assert.equal(log.length, 1, `load log: ${log}`);
+  assert.match(log[0], /read and parsed while streaming \d+ ms/);
   const body = page.getByTestId('wf-body');
   const counts = [];
   for (let i = 0; i < 12; i++) {
@@ -134,6 +150,38 @@ test('a generated 100k-span trace opens and scrolling keeps the DOM bounded', as
   // 720 px viewport / 24 px rows ≈ 22 visible rows + 2 × 8 overscan: never more than 60.
   assert.ok(Math.max(...counts) <= 60, `rows in DOM: ${counts}`);
   assert.ok(Math.min(...counts) >= 10, `rows in DOM: ${counts}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a big file the streaming reader cannot take is read whole, with the whole reader\'s warning', async () => {
+  // 20k generated spans (about 9 MB, over the 8 MiB streaming threshold) plus one span without a
+  // spanId: streaming gives up on it and the whole-file reader loads everything and says why.
+  const g = generate(20_000);
+  const want = expectedCounts(20_000);
+  const text = fs.readFileSync(g.otlp, 'utf8');
+  const traceId = /"traceId":"([0-9a-f]+)"/.exec(text)[1];
+  const extra = `{"traceId":"${traceId}","name":"stray","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000000001000"},`;
+  const at = text.indexOf('"spans":[') + '"spans":['.length;
+  const buffer = Buffer.from(text.slice(0, at) + extra + text.slice(at));
+  assert.ok(buffer.length > 8 * 1024 * 1024, `${buffer.length} bytes`);
+  const ctx = await openPage(browser, srv.url);
+  const { page, errors, context } = ctx;
+  await page.getByTestId('run-header').waitFor();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByTestId('empty').waitFor();
+  const log = loadLog(page);
+  await page.locator('body').drop({ files: [{ name: 'stray.json', mimeType: 'application/json', buffer }] });
+  await page.getByTestId('run-counts').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('run-counts').textContent(),
+    `20,001 spans · ${want.llm.toLocaleString('en-US')} LLM calls · ${want.tools.toLocaleString('en-US')} tool calls · ${want.errors.toLocaleString('en-US')} errors`);
+  assert.equal(log.length, 1, `load log: ${log}`);
+  assert.doesNotMatch(log[0], /while streaming/);
+  // The problem names the file and the span, in the whole-file reader's words.
+  await page.getByTestId('problems').getByRole('button', { name: 'Show all' }).click();
+  const problems = await page.getByTestId('problems').textContent();
+  assert.match(problems, /stray\.json/);
+  assert.match(problems, /span "stray" has no spanId; it was kept as "\(no id 1\)"/);
   assert.deepEqual(errors, []);
   await context.close();
 });
