@@ -39,7 +39,7 @@ const PIECE: f64 = 4.0 * 1024.0 * 1024.0;
 /// are dropped before the analysis runs, so its memory can reuse theirs.
 /// `stream_ms` is the time already spent reading and parsing streamed files, so the load's log
 /// line counts all of the parsing.
-fn add_to_workspace(
+async fn add_to_workspace(
     state: AppState,
     streamed: Vec<StreamedFile>,
     files: Vec<(String, Vec<u8>)>,
@@ -68,6 +68,14 @@ fn add_to_workspace(
     drop(inputs);
     drop(files);
     let t1 = dom::now_ms();
+    // Let the page paint what comes next before the analysis holds it (over a second at 1M).
+    let spans = ws.runs.iter().map(|r| r.spans.len() as u64).sum::<u64>();
+    if spans >= 100_000 {
+        let label = format!("Analysing {} spans…", crate::view::format::count(spans));
+        state.loading.set(Some((label, 0.96)));
+        dom::next_frame().await;
+    }
+    let t_analysis = dom::now_ms();
     state.set_loaded(ws);
     let t2 = dom::now_ms();
     let streaming = if any_streamed {
@@ -81,7 +89,7 @@ fn add_to_workspace(
     dom::log(&format!(
         "spoor: parsed in {:.0} ms, analysed and rendered in {:.0} ms{streaming}",
         stream_ms + t1 - t0,
-        t2 - t1
+        t2 - t_analysis
     ));
 }
 
@@ -91,7 +99,7 @@ pub fn load_demo(state: AppState) {
         .iter()
         .map(|(n, b)| (format!("demo/{n}"), b.to_vec()))
         .collect();
-    add_to_workspace(state, Vec::new(), files, 0.0);
+    leptos::task::spawn_local(add_to_workspace(state, Vec::new(), files, 0.0));
 }
 
 /// Reads a big file piece by piece through a [`FileStream`], showing progress. `Ok(None)` means
@@ -177,7 +185,7 @@ pub fn load_file_list(state: AppState, list: web_sys::FileList) {
         };
         state.loading.set(Some((format!("Opening {label}…"), 0.92)));
         dom::next_frame().await;
-        add_to_workspace(state, streamed, read, stream_ms);
+        add_to_workspace(state, streamed, read, stream_ms).await;
         if !problems.is_empty() {
             state.loaded.update(|l| {
                 if let Some(inner) = Arc::get_mut(&mut l.0) {
