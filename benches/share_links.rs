@@ -48,11 +48,13 @@ fn agent_run(spans: usize, seed: u64) -> Run {
                     sentence(&mut rng, 60)
                 );
                 let completion = sentence(&mut rng, 40);
-                s.attrs
-                    .push(Attr::new("gen_ai.input.messages", AttrValue::Str(prompt)));
+                s.attrs.push(Attr::new(
+                    "gen_ai.input.messages",
+                    AttrValue::Str(spoor::model::Text::from(prompt)),
+                ));
                 s.attrs.push(Attr::new(
                     "gen_ai.output.messages",
-                    AttrValue::Str(completion),
+                    AttrValue::Str(spoor::model::Text::from(completion)),
                 ));
                 s.attrs.push(Attr::new(
                     "gen_ai.response.finish_reasons",
@@ -63,7 +65,7 @@ fn agent_run(spans: usize, seed: u64) -> Run {
                 let result = sentence(&mut rng, 30);
                 s.attrs.push(Attr::new(
                     "gen_ai.tool.call.result",
-                    AttrValue::Str(result.clone()),
+                    AttrValue::Str(spoor::model::Text::from(result.clone())),
                 ));
                 if let Some(t) = &mut s.tool {
                     t.result = Some(result);

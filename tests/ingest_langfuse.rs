@@ -96,7 +96,7 @@ fn check(e: Expect) {
         e.file
     );
     let (key, value) = e.attr;
-    let want = AttrValue::Str(value.to_owned());
+    let want = AttrValue::Str(spoor::model::Text::from(value.to_owned()));
     assert_eq!(
         find_attr(&span.attrs, key),
         Some(&want),

@@ -6,7 +6,7 @@ use spoor::ingest::semconv::{agent_of, apply};
 use spoor::model::{flags, Attr, AttrValue, Span, SpanEvent, SpanKind, Status, Usage};
 
 fn s(v: &str) -> AttrValue {
-    AttrValue::Str(v.to_owned())
+    AttrValue::Str(spoor::model::Text::from(v.to_owned()))
 }
 
 fn span(name: &str, attrs: &[(&str, AttrValue)]) -> Span {

@@ -170,7 +170,7 @@ fn run_attributes(processes: &HashMap<&str, Process>) -> Vec<Attr> {
     }
     let list = services
         .iter()
-        .map(|s| AttrValue::Str((*s).to_owned()))
+        .map(|s| AttrValue::Str(crate::model::Text::from(*s)))
         .collect();
     vec![Attr::new("jaeger.services", AttrValue::Array(list))]
 }
@@ -292,8 +292,10 @@ fn add_process(span: &mut Span, s: &Map<String, Value>, processes: &HashMap<&str
     let Some(p) = process else { return };
     if let Some(service) = &p.service {
         if !span.attrs.iter().any(|a| a.key == "service.name") {
-            span.attrs
-                .push(Attr::new("service.name", AttrValue::Str(service.clone())));
+            span.attrs.push(Attr::new(
+                "service.name",
+                AttrValue::Str(crate::model::Text::from(service)),
+            ));
         }
     }
     for t in &p.tags {

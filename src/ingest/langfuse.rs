@@ -140,7 +140,7 @@ fn run_of(trace: &Map<String, Value>, ctx: &ImportCtx) -> Run {
     for (field, key) in fields {
         if let Some(v) = s(field) {
             run.attributes
-                .push(Attr::new(key, AttrValue::Str(v.to_owned())));
+                .push(Attr::new(key, AttrValue::Str(crate::model::Text::from(v))));
         }
     }
     if let Some(tags @ Value::Array(t)) = trace.get("tags") {
@@ -151,7 +151,8 @@ fn run_of(trace: &Map<String, Value>, ctx: &ImportCtx) -> Run {
     }
     for key in ["input", "output"] {
         if let Some(v) = trace.get(key).and_then(as_text) {
-            run.attributes.push(Attr::new(key, AttrValue::Str(v)));
+            run.attributes
+                .push(Attr::new(key, AttrValue::Str(crate::model::Text::from(v))));
         }
     }
     if let Some(m) = trace.get("metadata") {

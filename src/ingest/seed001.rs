@@ -210,7 +210,7 @@ fn step_span(so: Obj, origin: Origin, p: &mut Probs) -> Span {
     }
     span.attrs.push(crate::model::Attr::new(
         "step_type",
-        crate::model::AttrValue::Str(step_type.to_string()),
+        crate::model::AttrValue::Str(crate::model::Text::from(step_type)),
     ));
     if let Some(ms) = latency {
         span.attrs.push(crate::model::Attr::new(

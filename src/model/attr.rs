@@ -1,7 +1,7 @@
 //! Typed attribute values, kept as the source typed them: nothing is dropped or stringified, so
 //! the details view can show exactly what the exporter wrote.
 
-use super::Key;
+use super::{Key, Text};
 use serde::{Deserialize, Serialize};
 
 /// One key/value pair. A `Vec<Attr>` (not a map) keeps source order and is compact; the key is
@@ -29,7 +29,8 @@ pub enum AttrValue {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    /// Shared where the importer knows the value repeats (see [`Text`]).
+    Str(Text),
     Array(Vec<AttrValue>),
     Map(Vec<Attr>),
 }
@@ -38,7 +39,7 @@ impl AttrValue {
     /// The value as text for display and search; strings are returned unquoted.
     pub fn to_text(&self) -> String {
         match self {
-            AttrValue::Str(s) => s.clone(),
+            AttrValue::Str(s) => s.to_string(),
             other => serde_json::to_string(other).unwrap_or_default(),
         }
     }
@@ -79,7 +80,7 @@ impl AttrValue {
                 Some(i) => AttrValue::Int(i),
                 None => AttrValue::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
-            Value::String(s) => AttrValue::Str(s.clone()),
+            Value::String(s) => AttrValue::Str(Text::from(s)),
             Value::Array(a) => AttrValue::Array(a.iter().map(AttrValue::from_json).collect()),
             Value::Object(o) => AttrValue::Map(
                 o.iter()

@@ -5,14 +5,14 @@
 //! since the Unix epoch so OTLP's precision survives and arithmetic is exact.
 
 mod attr;
-mod key;
 mod records;
 mod span;
+mod text;
 
 pub use attr::{find as find_attr, Attr, AttrValue};
-pub use key::Key;
 pub use records::{Decision, Failure, LogEvent, Metric, MetricValue, QualitySignal};
 pub use span::{flags, Span, SpanEvent, SpanKind, SpanLink, Status, ToolCall, Usage};
+pub use text::{Key, Text};
 
 use serde::{Deserialize, Serialize};
 

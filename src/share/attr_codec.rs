@@ -166,8 +166,8 @@ fn get_value(r: &mut Reader, depth: usize) -> Result<AttrValue, ShareError> {
         TRUE => AttrValue::Bool(true),
         INT => AttrValue::Int(r.int()?),
         FLOAT => AttrValue::Float(r.float()?),
-        STR => AttrValue::Str(r.str()?),
-        MARKER => AttrValue::Str(marker_of_len(r.uint()?)),
+        STR => AttrValue::Str(crate::model::Text::from(r.str()?)),
+        MARKER => AttrValue::Str(crate::model::Text::from(marker_of_len(r.uint()?))),
         ARRAY => {
             r.switch(Stream::Keys);
             let n = r.count()?;

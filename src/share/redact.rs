@@ -180,7 +180,11 @@ fn scrub_unless_code(text: &mut Option<String>) {
 /// Replaces every string inside a value, keeping numbers, booleans, nesting and map keys.
 fn scrub_value(v: &mut AttrValue) {
     match v {
-        AttrValue::Str(s) => scrub(s),
+        AttrValue::Str(s) => {
+            let mut text = s.to_string();
+            scrub(&mut text);
+            *s = text.into();
+        }
         AttrValue::Array(items) => items.iter_mut().for_each(scrub_value),
         AttrValue::Map(attrs) => attrs.iter_mut().for_each(|a| scrub_value(&mut a.value)),
         AttrValue::Null | AttrValue::Bool(_) | AttrValue::Int(_) | AttrValue::Float(_) => {}

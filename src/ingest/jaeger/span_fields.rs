@@ -40,7 +40,10 @@ pub(super) fn set_references(span: &mut Span, s: &Map<String, Value>, run_id: &s
             span.links.push(SpanLink {
                 trace_id: trace.unwrap_or_else(|| run_id.to_owned()),
                 span_id: target,
-                attrs: vec![Attr::new("jaeger.ref_type", AttrValue::Str(ty.to_owned()))],
+                attrs: vec![Attr::new(
+                    "jaeger.ref_type",
+                    AttrValue::Str(crate::model::Text::from(ty)),
+                )],
             });
         }
     }

@@ -52,8 +52,8 @@ fn typed(ty: &str, v: &Value) -> AttrValue {
     let is = |name: &str| ty.eq_ignore_ascii_case(name);
     let parsed = if is("string") || is("binary") {
         Some(AttrValue::Str(match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+            Value::String(s) => crate::model::Text::from(s),
+            other => crate::model::Text::from(other.to_string()),
         }))
     } else if is("bool") {
         match v {

@@ -52,7 +52,7 @@ pub(super) fn build(
     set_level(&mut span, o);
     span.attrs.push(Attr::new(
         "langfuse.observation.type",
-        AttrValue::Str(ty.to_owned()),
+        AttrValue::Str(crate::model::Text::from(ty)),
     ));
     if let Some(Value::Object(u)) = o.get("usageDetails") {
         span.usage = usage_of(u, &mut span.flags);
@@ -95,7 +95,8 @@ pub(super) fn build(
     } else {
         for (key, v) in [("input", input), ("output", output)] {
             if let Some(v) = v {
-                span.attrs.push(Attr::new(key, AttrValue::Str(v)));
+                span.attrs
+                    .push(Attr::new(key, AttrValue::Str(crate::model::Text::from(v))));
             }
         }
     }
@@ -161,13 +162,13 @@ fn set_level(span: &mut Span, o: &Map<String, Value>) {
     if !level.eq_ignore_ascii_case("DEFAULT") {
         span.attrs.push(Attr::new(
             "langfuse.level",
-            AttrValue::Str(level.to_owned()),
+            AttrValue::Str(crate::model::Text::from(level)),
         ));
     }
     if let Some(m) = message {
         span.attrs.push(Attr::new(
             "langfuse.status_message",
-            AttrValue::Str(m.to_owned()),
+            AttrValue::Str(crate::model::Text::from(m)),
         ));
     }
 }
@@ -269,7 +270,12 @@ pub(super) fn add_metadata(attrs: &mut Vec<Attr>, m: &Value, resource: &mut Reso
                 &parsed
             }
             _ if s.is_empty() => return,
-            _ => return attrs.push(Attr::new("metadata", AttrValue::Str(s.clone()))),
+            _ => {
+                return attrs.push(Attr::new(
+                    "metadata",
+                    AttrValue::Str(crate::model::Text::from(s)),
+                ))
+            }
         },
         Value::Null => return,
         other => other,

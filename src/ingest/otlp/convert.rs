@@ -3,13 +3,25 @@
 
 use super::ids;
 use super::wire;
-use crate::model::{Attr, AttrValue, Origin, Span, SpanEvent, SpanLink, Status};
+use crate::model::{Attr, AttrValue, Origin, Span, SpanEvent, SpanLink, Status, Text};
 
-/// The instrumentation scope a span was recorded by, shared by the spans of one `scopeSpans`.
-pub struct Scope<'s> {
-    pub name: Option<&'s str>,
-    pub version: Option<&'s str>,
-    pub attrs: &'s [Attr],
+/// The instrumentation scope a span was recorded by, shared by the spans of one `scopeSpans`:
+/// its name and version are made once and shared by every span's attributes.
+#[derive(Default)]
+pub struct Scope {
+    pub name: Option<Text>,
+    pub version: Option<Text>,
+    pub attrs: Vec<Attr>,
+}
+
+impl Scope {
+    pub fn new(name: Option<&str>, version: Option<&str>, attrs: Vec<Attr>) -> Self {
+        Scope {
+            name: name.map(Text::unshared),
+            version: version.map(Text::unshared),
+            attrs,
+        }
+    }
 }
 
 /// What the caller must know besides the span: it lacked an id or a start time.
@@ -39,16 +51,16 @@ pub fn span(w: wire::Span, scope: &Scope, origin: Origin, fallback_id: usize) ->
     if let Some(kind) = w.kind.as_ref().and_then(wire::Kind::notable_name) {
         attrs.push(Attr::new("span.kind", AttrValue::Str(kind.into())));
     }
-    if let Some(name) = scope.name {
-        attrs.push(Attr::new("otel.scope.name", AttrValue::Str(name.into())));
+    if let Some(name) = &scope.name {
+        attrs.push(Attr::new("otel.scope.name", AttrValue::Str(name.clone())));
     }
-    if let Some(version) = scope.version {
+    if let Some(version) = &scope.version {
         attrs.push(Attr::new(
             "otel.scope.version",
-            AttrValue::Str(version.into()),
+            AttrValue::Str(version.clone()),
         ));
     }
-    for a in scope.attrs {
+    for a in &scope.attrs {
         attrs.push(Attr::new(format!("otel.scope.{}", a.key), a.value.clone()));
     }
 

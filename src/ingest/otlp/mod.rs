@@ -116,11 +116,11 @@ impl Importer<'_, '_, '_> {
             let resource = rs.resource.unwrap_or_default().attributes.0;
             for (si, ss) in rs.scope_spans.into_iter().enumerate() {
                 let scope = ss.scope.unwrap_or_default();
-                let scope = convert::Scope {
-                    name: scope.name.as_deref(),
-                    version: scope.version.as_deref(),
-                    attrs: &scope.attributes.0,
-                };
+                let scope = convert::Scope::new(
+                    scope.name.as_deref(),
+                    scope.version.as_deref(),
+                    scope.attributes.0,
+                );
                 for (pi, raw) in ss.spans.iter().enumerate() {
                     let path =
                         || format!("{path}.resourceSpans[{ri}].scopeSpans[{si}].spans[{pi}]");

@@ -22,14 +22,6 @@ const ESTIMATE_AFTER: u64 = 1 << 20;
 /// Room added to the estimate (given back at the end, in place).
 const ESTIMATE_MARGIN: f64 = 1.08;
 
-/// The scope of the `scopeSpans` being read, owned (the classic reader borrows it).
-#[derive(Default)]
-struct OwnedScope {
-    name: Option<String>,
-    version: Option<String>,
-    attrs: Vec<Attr>,
-}
-
 pub struct OtlpStream {
     file: FileId,
     scanner: Scanner,
@@ -43,7 +35,7 @@ pub struct OtlpStream {
     /// Estimates made so far (at 1 MB, a quarter and half of the file).
     estimates: u8,
     resource: Vec<Attr>,
-    scope: OwnedScope,
+    scope: convert::Scope,
     /// Spans read in the current `resourceSpans` / `scopeSpans` element: a resource or scope
     /// arriving after them would have changed them.
     spans_in_resource: usize,
@@ -76,7 +68,7 @@ impl OtlpStream {
             read: 0,
             estimates: 0,
             resource: Vec::new(),
-            scope: OwnedScope::default(),
+            scope: convert::Scope::default(),
             spans_in_resource: 0,
             spans_in_scope: 0,
             spans: 0,
@@ -167,16 +159,13 @@ impl OtlpStream {
                 _ => self.failed = true,
             },
             Piece::ScopeSpans => {
-                self.scope = OwnedScope::default();
+                self.scope = convert::Scope::default();
                 self.spans_in_scope = 0;
             }
             Piece::Scope(text) => match parse::<wire::Scope>(text) {
                 Some(s) if self.spans_in_scope == 0 => {
-                    self.scope = OwnedScope {
-                        name: s.name,
-                        version: s.version,
-                        attrs: s.attributes.0,
-                    }
+                    self.scope =
+                        convert::Scope::new(s.name.as_deref(), s.version.as_deref(), s.attributes.0)
                 }
                 _ => self.failed = true,
             },
@@ -192,16 +181,11 @@ impl OtlpStream {
         self.spans += 1;
         self.spans_in_resource += 1;
         self.spans_in_scope += 1;
-        let scope = convert::Scope {
-            name: self.scope.name.as_deref(),
-            version: self.scope.version.as_deref(),
-            attrs: &self.scope.attrs,
-        };
         let origin = Origin {
             file: self.file,
             line: None,
         };
-        let c = Converted::new(w, &scope, origin, self.spans);
+        let c = Converted::new(w, &self.scope, origin, self.spans);
         let Some(trace_id) = c.trace_id.filter(|_| !c.gaps.no_id && !c.gaps.no_start) else {
             // The whole-file reader says where and what; leave it to that.
             self.failed = true;

@@ -6,7 +6,7 @@
 //! one absurd number cannot fail a whole file), and plain JSON scalars where an exporter wrote
 //! them instead of an `AnyValue` object.
 
-use crate::model::{Attr, AttrValue};
+use crate::model::{Attr, AttrValue, Text};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -47,10 +47,10 @@ impl<'de> Visitor<'de> for AnyValueVisitor {
         Ok(AttrValue::Float(v))
     }
     fn visit_str<E>(self, v: &str) -> Result<AttrValue, E> {
-        Ok(AttrValue::Str(v.to_string()))
+        Ok(AttrValue::Str(Text::intern(v)))
     }
     fn visit_string<E>(self, v: String) -> Result<AttrValue, E> {
-        Ok(AttrValue::Str(v))
+        Ok(AttrValue::Str(Text::intern(&v)))
     }
     fn visit_unit<E>(self) -> Result<AttrValue, E> {
         Ok(AttrValue::Null)
@@ -71,8 +71,8 @@ impl<'de> Visitor<'de> for AnyValueVisitor {
         while let Some(field) = map.next_key::<Field>()? {
             out = match field {
                 Field::Str => map
-                    .next_value::<Option<String>>()?
-                    .map_or(AttrValue::Null, AttrValue::Str),
+                    .next_value::<Option<super::wire::Text>>()?
+                    .map_or(AttrValue::Null, |t| AttrValue::Str(Text::intern(&t.0))),
                 Field::Bool => map
                     .next_value::<Option<BoolLike>>()?
                     .map_or(AttrValue::Null, |b| AttrValue::Bool(b.0)),
@@ -182,7 +182,7 @@ fn int_from_raw(raw: &str) -> AttrValue {
     } else if let Ok(f) = t.parse::<f64>() {
         AttrValue::Float(f)
     } else {
-        AttrValue::Str(text)
+        AttrValue::Str(Text::intern(&text))
     }
 }
 
@@ -194,7 +194,7 @@ fn double_from_raw(raw: &str) -> AttrValue {
     };
     match text.trim().parse::<f64>() {
         Ok(f) => AttrValue::Float(f),
-        Err(_) => AttrValue::Str(text),
+        Err(_) => AttrValue::Str(Text::intern(&text)),
     }
 }
 

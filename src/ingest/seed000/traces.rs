@@ -180,7 +180,7 @@ fn walk(
     };
     span.attrs.push(Attr::new(
         "seed000.type",
-        AttrValue::Str(type_text.to_string()),
+        AttrValue::Str(crate::model::Text::from(type_text)),
     ));
     if let Some(d) = o.f64("duration_ms", p) {
         span.attrs

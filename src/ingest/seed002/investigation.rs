@@ -199,8 +199,10 @@ pub(super) fn import_log(
                 run.status = RunStatus::Partial;
                 run.status_text = Some(event.clone());
                 if let Some(g) = guardrail.take() {
-                    run.attributes
-                        .push(Attr::new("stopped_by", AttrValue::Str(g)));
+                    run.attributes.push(Attr::new(
+                        "stopped_by",
+                        AttrValue::Str(crate::model::Text::from(g)),
+                    ));
                 }
             }
             _ => {}

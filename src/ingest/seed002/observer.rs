@@ -134,8 +134,10 @@ pub(super) fn import_trace(
         run.status_text = Some("DONE".to_string());
         b.spans[0].status = Status::Ok;
         b.spans[0].status_text = Some("DONE".to_string());
-        run.attributes
-            .push(Attr::new("root_cause", AttrValue::Str(cause)));
+        run.attributes.push(Attr::new(
+            "root_cause",
+            AttrValue::Str(crate::model::Text::from(cause)),
+        ));
     }
     let mpath = o.at("metrics");
     if let Some(m) = o.obj("metrics", p) {

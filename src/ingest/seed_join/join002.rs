@@ -164,15 +164,21 @@ fn attach_result(run: &mut Run, r: InvestigationResult) {
     add_file(run, r.file);
     if let Some(a) = &r.answer {
         if let Some(rc) = root_cause(a) {
-            run.attributes
-                .push(Attr::new("root_cause", AttrValue::Str(rc.to_string())));
+            run.attributes.push(Attr::new(
+                "root_cause",
+                AttrValue::Str(crate::model::Text::from(rc)),
+            ));
         }
-        run.attributes
-            .push(Attr::new("answer", AttrValue::Str(a.clone())));
+        run.attributes.push(Attr::new(
+            "answer",
+            AttrValue::Str(crate::model::Text::from(a)),
+        ));
     }
     if let Some(e) = &r.episode_id {
-        run.attributes
-            .push(Attr::new("episode_id", AttrValue::Str(e.clone())));
+        run.attributes.push(Attr::new(
+            "episode_id",
+            AttrValue::Str(crate::model::Text::from(e)),
+        ));
     }
     // The result's float is exact; the log's "$0.0268" is rounded.
     if r.cost_usd.is_some() {

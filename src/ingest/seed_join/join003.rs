@@ -361,8 +361,10 @@ fn join_tools(
             let root = run.spans.iter().position(|s| s.parent_id.is_none());
             span.parent_id = root.and_then(|i| run.spans.get(i)).map(|s| s.id.clone());
             span.parent = root.map(|i| i as SpanIdx);
-            span.attrs
-                .push(Attr::new("joined_by", AttrValue::Str(how.to_string())));
+            span.attrs.push(Attr::new(
+                "joined_by",
+                AttrValue::Str(crate::model::Text::from(how)),
+            ));
             if !run.files.contains(&t.file) {
                 run.files.push(t.file);
             }

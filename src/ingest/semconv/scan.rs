@@ -250,7 +250,7 @@ impl Scan {
         let attrs = &span.attrs;
         let text = |p: Pick| {
             p.get().and_then(|i| attrs.get(i)).map(|a| match &a.value {
-                AttrValue::Str(s) => s.clone(),
+                AttrValue::Str(s) => s.to_string(),
                 other => other.to_text(),
             })
         };

@@ -35,8 +35,10 @@ pub(super) fn own_log_run(ws: &mut Workspace, lf: LogFile, tied: usize) {
     );
     run.agent_id = lf.agent_id.clone();
     if let Some(m) = &lf.model {
-        run.attributes
-            .push(Attr::new("model", AttrValue::Str(m.clone())));
+        run.attributes.push(Attr::new(
+            "model",
+            AttrValue::Str(crate::model::Text::from(m)),
+        ));
     }
     let times: Vec<i64> = lf.entries.iter().filter_map(|e| e.event.time_ns).collect();
     run.start_ns = times.iter().copied().min();

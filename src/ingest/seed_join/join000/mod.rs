@@ -226,10 +226,13 @@ fn mark_scope(ws: &mut Workspace, g: &Group) {
     if !attrs.iter().any(|a| a.key == "metrics_scope") {
         attrs.push(Attr::new(
             "metrics_scope",
-            AttrValue::Str(format!(
-                "tokens.json and metrics.json figures cover all {} runs of this agent instance",
-                g.runs.len()
-            )),
+            AttrValue::Str(
+                format!(
+                    "tokens.json and metrics.json figures cover all {} runs of this agent instance",
+                    g.runs.len()
+                )
+                .into(),
+            ),
         ));
     }
 }
