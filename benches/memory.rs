@@ -164,6 +164,10 @@ fn measure_streamed(path: &str) {
 }
 
 fn main() {
+    println!(
+        "one span record, before its strings and attributes: {} B",
+        std::mem::size_of::<spoor::model::Span>()
+    );
     let paths: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))

@@ -14,14 +14,23 @@ after(async () => { await browser?.close(); await srv?.close(); });
 
 const asFile = (p, name = path.basename(p)) => ({ name, mimeType: 'application/json', buffer: fs.readFileSync(p) });
 
-/** Opens the page, clears the demo, and drops the given files. */
+/** The app's own log lines ("spoor: parsed in …"), collected from the page's console. */
+function loadLog(page) {
+  const lines = [];
+  page.on('console', (m) => { if (m.text().startsWith('spoor: parsed in')) lines.push(m.text()); });
+  return lines;
+}
+
+/** Opens the page, clears the demo, and drops the given files; `log` collects the app's load
+ * lines from the drop on. */
 async function openWith(files, opts = undefined) {
   const ctx = await openPage(browser, srv.url, opts);
   await ctx.page.getByTestId('run-header').waitFor();
   await ctx.page.getByRole('button', { name: 'Clear' }).click();
   await ctx.page.getByTestId('empty').waitFor();
+  const log = loadLog(ctx.page);
   await ctx.page.locator('body').drop({ files });
-  return ctx;
+  return { ...ctx, log };
 }
 
 test('dropping a Langfuse export shows its header with span count and cost', async () => {
@@ -116,23 +125,10 @@ test('keyboard: arrows move the selection, left collapses, right expands', async
   await context.close();
 });
 
-/** The app's own log lines ("spoor: parsed in …"), collected from the page's console. */
-function loadLog(page) {
-  const lines = [];
-  page.on('console', (m) => { if (m.text().startsWith('spoor: parsed in')) lines.push(m.text()); });
-  return lines;
-}
-
 test('a generated 100k-span trace opens and scrolling keeps the DOM bounded', async () => {
   const g = generate(100_000);
   const want = expectedCounts(100_000);
-  const ctx = await openPage(browser, srv.url);
-  const { page, errors, context } = ctx;
-  await page.getByTestId('run-header').waitFor();
-  await page.getByRole('button', { name: 'Clear' }).click();
-  await page.getByTestId('empty').waitFor();
-  const log = loadLog(page);
-  await page.locator('body').drop({ files: [asFile(g.otlp)] });
+  const { page, errors, context, log } = await openWith([asFile(g.otlp)]);
   const header = page.getByTestId('run-counts');
   await header.waitFor({ timeout: 60_000 });
   assert.equal(await header.textContent(),
@@ -165,13 +161,7 @@ test('a big file the streaming reader cannot take is read whole, with the whole 
   const at = text.indexOf('"spans":[') + '"spans":['.length;
   const buffer = Buffer.from(text.slice(0, at) + extra + text.slice(at));
   assert.ok(buffer.length > 8 * 1024 * 1024, `${buffer.length} bytes`);
-  const ctx = await openPage(browser, srv.url);
-  const { page, errors, context } = ctx;
-  await page.getByTestId('run-header').waitFor();
-  await page.getByRole('button', { name: 'Clear' }).click();
-  await page.getByTestId('empty').waitFor();
-  const log = loadLog(page);
-  await page.locator('body').drop({ files: [{ name: 'stray.json', mimeType: 'application/json', buffer }] });
+  const { page, errors, context, log } = await openWith([{ name: 'stray.json', mimeType: 'application/json', buffer }]);
   await page.getByTestId('run-counts').waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('run-counts').textContent(),
     `20,001 spans · ${want.llm.toLocaleString('en-US')} LLM calls · ${want.tools.toLocaleString('en-US')} tool calls · ${want.errors.toLocaleString('en-US')} errors`);
