@@ -11,10 +11,11 @@ use spoor::model::{Severity, Workspace};
 use std::path::Path;
 
 /// Loads `bytes` as the page does: streamed in `chunk`-byte pieces when the stream takes the
-/// file, whole otherwise. Says which way it went.
+/// file (judged on its first 64 KB; the page reads 4 MB first), whole otherwise. Says which way
+/// it went.
 fn load_streamed(name: &str, bytes: &[u8], chunk: usize) -> (Workspace, Option<Streamed>) {
     let mut ws = Workspace::default();
-    let head = &bytes[..bytes.len().min(chunk)];
+    let head = &bytes[..bytes.len().min(1 << 16)];
     let Some(mut stream) = FileStream::start(name, bytes.len() as u64, head) else {
         return (load_one(name, bytes), None);
     };
@@ -82,8 +83,9 @@ fn every_fixture_loads_the_same_streamed_or_whole() {
             }
         }
     }
-    // Every single-document OTLP fixture streams (python3: the .json files whose text, BOM
-    // and blanks aside, starts with `{"resource`).
+    // Every OTLP fixture streams: the single documents (python3: the .json files whose text,
+    // BOM and blanks aside, starts with `{"resource`) and the one OTLP JSON-lines file (the
+    // only .jsonl whose first line starts so; the other .jsonl files are seed 003's).
     let otlp = |f: &str| format!("{FIXTURES}/otlp/{f}");
     assert_eq!(
         streamed,
@@ -91,6 +93,7 @@ fn every_fixture_loads_the_same_streamed_or_whole() {
             otlp("jaeger-ui-otlp2jaeger-in-error.json"),
             otlp("jaeger-ui-otlp2jaeger-in.json"),
             otlp("jaeger-ui-otlp2jaeger-multi-in-combined.json"),
+            otlp("jaeger-ui-otlp2jaeger-multi-in.jsonl"),
             otlp("otel-proto-example-trace.json"),
         ]
     );
@@ -113,6 +116,73 @@ fn a_generated_agent_trace_streams_in_any_chunking() {
         // No run keeps room it does not use.
         assert!(ws.runs.iter().all(|r| r.spans.capacity() == r.spans.len()));
     }
+}
+
+/// A generated trace written as OTLP JSON lines, `per_line` spans a line, as the Collector's file
+/// exporter batches them.
+fn as_json_lines(doc: &str, per_line: usize) -> String {
+    let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+    let rs = &v["resourceSpans"][0];
+    let spans = rs["scopeSpans"][0]["spans"].as_array().unwrap();
+    let mut out = String::new();
+    for batch in spans.chunks(per_line) {
+        let mut line = serde_json::json!({"resourceSpans": [rs.clone()]});
+        line["resourceSpans"][0]["scopeSpans"][0]["spans"] =
+            serde_json::Value::from(batch.to_vec());
+        out.push_str(&line.to_string());
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[test]
+fn otlp_json_lines_stream_line_by_line_with_their_line_numbers() {
+    let doc = otlp_json(Synth {
+        spans: 5_000,
+        traces: 4,
+        seed: 9,
+    });
+    let lines = format!("\n{}", as_json_lines(&doc, 37));
+    let whole = load_one("lines.jsonl", lines.as_bytes());
+    for chunk in [7, 10_000, 1 << 20] {
+        let (ws, how) = load_streamed("lines.jsonl", lines.as_bytes(), chunk);
+        assert_eq!(how, Some(Streamed::Loaded), "chunks of {chunk}");
+        assert!(same(&ws, &whole), "chunks of {chunk}");
+    }
+    let spans: usize = whole.runs.iter().map(|r| r.spans.len()).sum();
+    assert_eq!((whole.runs.len(), spans), (4, 5_000));
+    // Line numbers count the blank first line: the first batch is on line 2.
+    assert_eq!(whole.runs[0].spans[0].origin.line, Some(2));
+    // One bad line: the whole-file reader loads the rest and names the line.
+    let bad = lines.replacen("\"spanId\"", "\"spanId\":1,\"x\"", 1);
+    let (ws, how) = load_streamed("lines.jsonl", bad.as_bytes(), 4096);
+    assert_eq!(how, Some(Streamed::ReadWhole));
+    assert!(
+        ws.problems.iter().any(|p| p
+            .place
+            .as_deref()
+            .is_some_and(|pl| pl.starts_with("line 2,"))),
+        "{:?}",
+        ws.problems
+    );
+    // A single line is one document to the whole-file reader (no line numbers), and so it is
+    // here: streamed as a document when its line is long, read whole when it is short.
+    let one = as_json_lines(&doc, 5_000);
+    let (ws, how) = load_streamed("one.jsonl", one.as_bytes(), 4096);
+    assert_eq!(how, Some(Streamed::Loaded));
+    assert!(same(&ws, &load_one("one.jsonl", one.as_bytes())));
+    assert_eq!(ws.runs[0].spans[0].origin.line, None);
+    let short = as_json_lines(
+        &otlp_json(Synth {
+            spans: 3,
+            traces: 1,
+            seed: 2,
+        }),
+        3,
+    );
+    let (ws, how) = load_streamed("short.jsonl", short.as_bytes(), 4096);
+    assert_eq!(how, Some(Streamed::ReadWhole));
+    assert!(same(&ws, &load_one("short.jsonl", short.as_bytes())));
 }
 
 #[test]

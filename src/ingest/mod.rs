@@ -149,7 +149,13 @@ pub struct FileStream {
     size: u64,
     hasher: read::ContentHasher,
     first: bool,
-    otlp: otlp::stream::OtlpStream,
+    reader: StreamReader,
+}
+
+/// The two kinds of big file that stream: one OTLP document, or OTLP JSON lines.
+enum StreamReader {
+    Document(otlp::stream::OtlpStream),
+    Lines(otlp::lines::OtlpLines),
 }
 
 /// A file read through a [`FileStream`], ready to join a workspace with [`add_streamed`].
@@ -169,19 +175,26 @@ impl StreamedFile {
 
 impl FileStream {
     /// A stream for a file of `size` bytes whose first chunk is `head`, or `None` when the file
-    /// is better read whole (not one OTLP document, empty, or too big: the whole-file reader
-    /// says why).
+    /// is better read whole (not OTLP, empty, or too big: the whole-file reader says why).
     pub fn start(name: &str, size: u64, head: &[u8]) -> Option<FileStream> {
         let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-        if size == 0 || size > MAX_FILE_BYTES || !otlp::stream::OtlpStream::fits(body) {
+        if size == 0 || size > MAX_FILE_BYTES {
             return None;
         }
+        // JSON lines first: a line that is a whole document would also pass the document test.
+        let reader = if otlp::lines::OtlpLines::fits(body) {
+            StreamReader::Lines(otlp::lines::OtlpLines::new(0))
+        } else if otlp::stream::OtlpStream::fits(body) {
+            StreamReader::Document(otlp::stream::OtlpStream::new(0, size))
+        } else {
+            return None;
+        };
         Some(FileStream {
             name: name.to_string(),
             size,
             hasher: read::ContentHasher::new(size),
             first: true,
-            otlp: otlp::stream::OtlpStream::new(0, size),
+            reader,
         })
     }
 
@@ -192,23 +205,35 @@ impl FileStream {
         if std::mem::take(&mut self.first) {
             body = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk);
         }
-        self.otlp.push(body);
+        match &mut self.reader {
+            StreamReader::Document(r) => r.push(body),
+            StreamReader::Lines(r) => r.push(body),
+        }
     }
 
     /// Spans read so far, for a progress line.
     pub fn spans(&self) -> usize {
-        self.otlp.spans()
+        match &self.reader {
+            StreamReader::Document(r) => r.spans(),
+            StreamReader::Lines(r) => r.spans(),
+        }
     }
 
     /// False once the file is known to need the whole-file reader: stop feeding it.
     pub fn ok(&self) -> bool {
-        self.otlp.ok()
+        match &self.reader {
+            StreamReader::Document(r) => r.ok(),
+            StreamReader::Lines(r) => r.ok(),
+        }
     }
 
     /// What was read, or `None` when the file needs the whole-file reader's care (and its
     /// messages): the caller then reads it whole.
     pub fn finish(self) -> Option<StreamedFile> {
-        let runs = self.otlp.finish()?;
+        let runs = match self.reader {
+            StreamReader::Document(r) => r.finish()?,
+            StreamReader::Lines(r) => r.finish()?,
+        };
         Some(StreamedFile {
             name: self.name,
             size: self.size,

@@ -9,6 +9,7 @@
 
 mod convert;
 mod ids;
+pub mod lines;
 mod scan;
 pub mod stream;
 mod value;

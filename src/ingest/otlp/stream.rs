@@ -26,7 +26,7 @@ pub struct OtlpStream {
     file: FileId,
     scanner: Scanner,
     /// Bytes of a UTF-8 character cut by the end of the last chunk.
-    utf8_carry: Vec<u8>,
+    utf8: Utf8Check,
     runs: Vec<Run>,
     index: FastMap<String, usize>,
     /// The file's size, and the bytes read so far, to estimate its span count.
@@ -61,7 +61,7 @@ impl OtlpStream {
         OtlpStream {
             file,
             scanner: Scanner::default(),
-            utf8_carry: Vec::new(),
+            utf8: Utf8Check::default(),
             runs: Vec::new(),
             index: FastMap::default(),
             size,
@@ -91,7 +91,7 @@ impl OtlpStream {
         if self.failed {
             return;
         }
-        if !self.check_utf8(chunk) {
+        if !self.utf8.check(chunk) {
             self.failed = true;
             return;
         }
@@ -123,26 +123,6 @@ impl OtlpStream {
         let expected = (self.size as f64 / per_span * ESTIMATE_MARGIN) as usize;
         run.spans
             .reserve_exact(expected.saturating_sub(run.spans.len()));
-    }
-
-    /// Validates UTF-8 across chunk boundaries (a span's text is checked again when read).
-    fn check_utf8(&mut self, chunk: &[u8]) -> bool {
-        let mut joined;
-        let bytes = if self.utf8_carry.is_empty() {
-            chunk
-        } else {
-            joined = std::mem::take(&mut self.utf8_carry);
-            joined.extend_from_slice(chunk);
-            joined.as_slice()
-        };
-        match std::str::from_utf8(bytes) {
-            Ok(_) => true,
-            Err(e) if e.error_len().is_none() => {
-                self.utf8_carry = bytes[e.valid_up_to()..].to_vec();
-                true
-            }
-            Err(_) => false,
-        }
     }
 
     fn piece(&mut self, piece: Piece) {
@@ -203,7 +183,7 @@ impl OtlpStream {
 
     /// The runs read, or `None` when the file must be read whole instead (see the module notes).
     pub fn finish(mut self) -> Option<Vec<Run>> {
-        if self.failed || !self.utf8_carry.is_empty() || !self.scanner.complete() {
+        if self.failed || !self.utf8.complete() || !self.scanner.complete() {
             return None;
         }
         // The document outside its spans must be what the whole-file reader accepts: JSON,
@@ -226,6 +206,39 @@ impl OtlpStream {
             fill_agent(run);
         }
         Some(self.runs)
+    }
+}
+
+/// UTF-8 validation of a text arriving in chunks, a character cut by a chunk's end carried over.
+#[derive(Default)]
+pub(super) struct Utf8Check {
+    carry: Vec<u8>,
+}
+
+impl Utf8Check {
+    /// False when the text is not UTF-8 (the whole-file reader says where).
+    pub(super) fn check(&mut self, chunk: &[u8]) -> bool {
+        let mut joined;
+        let bytes = if self.carry.is_empty() {
+            chunk
+        } else {
+            joined = std::mem::take(&mut self.carry);
+            joined.extend_from_slice(chunk);
+            joined.as_slice()
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(_) => true,
+            Err(e) if e.error_len().is_none() => {
+                self.carry = bytes[e.valid_up_to()..].to_vec();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// True when no character was left cut at the end.
+    pub(super) fn complete(&self) -> bool {
+        self.carry.is_empty()
     }
 }
 
