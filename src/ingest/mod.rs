@@ -154,7 +154,7 @@ pub struct FileStream {
 
 /// The two kinds of big file that stream: one OTLP document, or OTLP JSON lines.
 enum StreamReader {
-    Document(otlp::stream::OtlpStream),
+    Document(Box<otlp::stream::OtlpStream>),
     Lines(otlp::lines::OtlpLines),
 }
 
@@ -185,7 +185,7 @@ impl FileStream {
         let reader = if otlp::lines::OtlpLines::fits(body) {
             StreamReader::Lines(otlp::lines::OtlpLines::new(0))
         } else if otlp::stream::OtlpStream::fits(body) {
-            StreamReader::Document(otlp::stream::OtlpStream::new(0, size))
+            StreamReader::Document(Box::new(otlp::stream::OtlpStream::new(0, size)))
         } else {
             return None;
         };

@@ -73,12 +73,16 @@ impl OtlpLines {
             self.failed = true;
             return;
         }
+        // Only the new bytes can hold a line break: the carried ones were searched already.
+        let searched = self.carry.len();
         self.carry.extend_from_slice(chunk);
         let mut carry = std::mem::take(&mut self.carry);
         let mut start = 0;
-        while let Some(end) = carry[start..].iter().position(|&b| b == b'\n') {
-            self.line(&carry[start..start + end]);
-            start += end + 1;
+        let mut from = searched;
+        while let Some(end) = carry[from..].iter().position(|&b| b == b'\n') {
+            self.line(&carry[start..from + end]);
+            start = from + end + 1;
+            from = start;
         }
         carry.drain(..start);
         self.carry = carry;
