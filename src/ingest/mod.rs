@@ -213,17 +213,18 @@ impl FileStream {
 
     /// Spans read so far, for a progress line.
     pub fn spans(&self) -> usize {
-        match &self.reader {
-            StreamReader::Document(r) => r.spans(),
-            StreamReader::Lines(r) => r.spans(),
-        }
+        self.progress().spans()
     }
 
     /// False once the file is known to need the whole-file reader: stop feeding it.
     pub fn ok(&self) -> bool {
+        self.progress().ok()
+    }
+
+    fn progress(&self) -> &otlp::stream::Progress {
         match &self.reader {
-            StreamReader::Document(r) => r.ok(),
-            StreamReader::Lines(r) => r.ok(),
+            StreamReader::Document(r) => r.progress(),
+            StreamReader::Lines(r) => r.progress(),
         }
     }
 

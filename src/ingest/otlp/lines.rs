@@ -7,13 +7,12 @@
 //! or a file of a single line (which the whole-file reader reads as one document) all make
 //! [`OtlpLines::finish`] return `None`, and the caller reads the file whole.
 
-use super::stream::{OtlpStream, Utf8Check};
+use super::stream::{OtlpStream, Progress};
 use crate::ingest::{detect, Fragment, ImportCtx};
 use crate::model::{FileId, Format, Run};
 
 pub struct OtlpLines {
     file: FileId,
-    utf8: Utf8Check,
     /// Text after the last line break seen: the start of the next line.
     carry: Vec<u8>,
     /// Index of the next line (0-based, blank lines counted), as the whole-file reader counts.
@@ -21,8 +20,7 @@ pub struct OtlpLines {
     /// Lines that were not blank.
     lines: usize,
     out: Fragment,
-    spans: usize,
-    failed: bool,
+    progress: Progress,
 }
 
 impl OtlpLines {
@@ -44,33 +42,22 @@ impl OtlpLines {
     pub fn new(file: FileId) -> Self {
         OtlpLines {
             file,
-            utf8: Utf8Check::default(),
             carry: Vec::new(),
             next: 0,
             lines: 0,
             out: Fragment::default(),
-            spans: 0,
-            failed: false,
+            progress: Progress::default(),
         }
     }
 
-    /// Spans read so far (for progress).
-    pub fn spans(&self) -> usize {
-        self.spans
-    }
-
-    /// False once the stream has given up; the caller may stop feeding it.
-    pub fn ok(&self) -> bool {
-        !self.failed
+    /// Spans read so far, and whether the stream has given up.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     /// Reads the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8]) {
-        if self.failed {
-            return;
-        }
-        if !self.utf8.check(chunk) {
-            self.failed = true;
+        if !self.progress.admit(chunk) {
             return;
         }
         // Only the new bytes can hold a line break: the carried ones were searched already.
@@ -91,11 +78,11 @@ impl OtlpLines {
     fn line(&mut self, bytes: &[u8]) {
         let i = self.next;
         self.next += 1;
-        if self.failed {
+        if self.progress.failed {
             return;
         }
         let Ok(raw) = std::str::from_utf8(bytes) else {
-            self.failed = true;
+            self.progress.failed = true;
             return;
         };
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -104,7 +91,7 @@ impl OtlpLines {
         }
         self.lines += 1;
         if !is_otlp(line) {
-            self.failed = true;
+            self.progress.failed = true;
             return;
         }
         let mut ctx = ImportCtx {
@@ -120,10 +107,10 @@ impl OtlpLines {
             Some(u32::try_from(i + 1).unwrap_or(u32::MAX)),
             &mut ctx,
         );
-        self.spans += (ctx.out.runs[first_new..].iter())
+        self.progress.spans += (ctx.out.runs[first_new..].iter())
             .map(|r| r.spans.len())
             .sum::<usize>();
-        self.failed |= !ctx.problems.is_empty();
+        self.progress.failed |= !ctx.problems.is_empty();
         self.out = ctx.out;
     }
 
@@ -134,7 +121,7 @@ impl OtlpLines {
         if !last.is_empty() {
             self.line(&last);
         }
-        if self.failed || !self.utf8.complete() || self.lines < 2 {
+        if !self.progress.complete() || self.lines < 2 {
             return None;
         }
         Some(self.out.runs)

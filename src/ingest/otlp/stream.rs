@@ -26,7 +26,6 @@ pub struct OtlpStream {
     file: FileId,
     scanner: Scanner,
     /// Bytes of a UTF-8 character cut by the end of the last chunk.
-    utf8: Utf8Check,
     runs: Vec<Run>,
     index: FastMap<String, usize>,
     /// The file's size, and the bytes read so far, to estimate its span count.
@@ -40,8 +39,7 @@ pub struct OtlpStream {
     /// arriving after them would have changed them.
     spans_in_resource: usize,
     spans_in_scope: usize,
-    spans: usize,
-    failed: bool,
+    progress: Progress,
 }
 
 impl OtlpStream {
@@ -61,7 +59,6 @@ impl OtlpStream {
         OtlpStream {
             file,
             scanner: Scanner::default(),
-            utf8: Utf8Check::default(),
             runs: Vec::new(),
             index: FastMap::default(),
             size,
@@ -71,33 +68,23 @@ impl OtlpStream {
             scope: convert::Scope::default(),
             spans_in_resource: 0,
             spans_in_scope: 0,
-            spans: 0,
-            failed: false,
+            progress: Progress::default(),
         }
     }
 
-    /// Spans read so far (for progress).
-    pub fn spans(&self) -> usize {
-        self.spans
-    }
-
-    /// False once the stream has given up; the caller may stop feeding it.
-    pub fn ok(&self) -> bool {
-        !self.failed
+    /// Spans read so far, and whether the stream has given up.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     /// Reads the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8]) {
-        if self.failed {
-            return;
-        }
-        if !self.utf8.check(chunk) {
-            self.failed = true;
+        if !self.progress.admit(chunk) {
             return;
         }
         let mut scanner = std::mem::take(&mut self.scanner);
         scanner.push(chunk, &mut |piece| self.piece(piece));
-        self.failed |= scanner.overrun();
+        self.progress.failed |= scanner.overrun();
         self.scanner = scanner;
         self.read += chunk.len() as u64;
         let due = match self.estimates {
@@ -116,17 +103,17 @@ impl OtlpStream {
     /// trace so far (most big files are), with a little room; [`OtlpStream::finish`] gives back
     /// what is unused. Files of several traces grow their runs' vectors as usual.
     fn reserve_for_the_rest(&mut self) {
-        let ([run], true) = (self.runs.as_mut_slice(), self.spans > 0) else {
+        let ([run], true) = (self.runs.as_mut_slice(), self.progress.spans > 0) else {
             return;
         };
-        let per_span = self.read as f64 / self.spans as f64;
+        let per_span = self.read as f64 / self.progress.spans as f64;
         let expected = (self.size as f64 / per_span * ESTIMATE_MARGIN) as usize;
         run.spans
             .reserve_exact(expected.saturating_sub(run.spans.len()));
     }
 
     fn piece(&mut self, piece: Piece) {
-        if self.failed {
+        if self.progress.failed {
             return;
         }
         match piece {
@@ -136,7 +123,7 @@ impl OtlpStream {
             }
             Piece::Resource(text) => match parse::<wire::Resource>(text) {
                 Some(r) if self.spans_in_resource == 0 => self.resource = r.attributes.0,
-                _ => self.failed = true,
+                _ => self.progress.failed = true,
             },
             Piece::ScopeSpans => {
                 self.scope = convert::Scope::default();
@@ -147,7 +134,7 @@ impl OtlpStream {
                     self.scope =
                         convert::Scope::new(s.name.as_deref(), s.version.as_deref(), s.attributes.0)
                 }
-                _ => self.failed = true,
+                _ => self.progress.failed = true,
             },
             Piece::Span(text) => self.span(text),
         }
@@ -155,20 +142,20 @@ impl OtlpStream {
 
     fn span(&mut self, text: &[u8]) {
         let Some(w) = parse::<wire::Span>(text) else {
-            self.failed = true;
+            self.progress.failed = true;
             return;
         };
-        self.spans += 1;
+        self.progress.spans += 1;
         self.spans_in_resource += 1;
         self.spans_in_scope += 1;
         let origin = Origin {
             file: self.file,
             line: None,
         };
-        let c = Converted::new(w, &self.scope, origin, self.spans);
+        let c = Converted::new(w, &self.scope, origin, self.progress.spans);
         let Some(trace_id) = c.trace_id.filter(|_| !c.gaps.no_id && !c.gaps.no_start) else {
             // The whole-file reader says where and what; leave it to that.
-            self.failed = true;
+            self.progress.failed = true;
             return;
         };
         let (run, span) = attach(
@@ -183,7 +170,7 @@ impl OtlpStream {
 
     /// The runs read, or `None` when the file must be read whole instead (see the module notes).
     pub fn finish(mut self) -> Option<Vec<Run>> {
-        if self.failed || !self.utf8.complete() || !self.scanner.complete() {
+        if !self.progress.complete() || !self.scanner.complete() {
             return None;
         }
         // The document outside its spans must be what the whole-file reader accepts: JSON,
@@ -197,7 +184,7 @@ impl OtlpStream {
         let listed: usize = (doc.resource_spans.iter())
             .flat_map(|rs| rs.scope_spans.iter().map(|ss| ss.spans.len()))
             .sum();
-        if listed != self.spans {
+        if listed != self.progress.spans {
             return None;
         }
         for run in &mut self.runs {
@@ -209,15 +196,48 @@ impl OtlpStream {
     }
 }
 
+/// What both streaming readers track besides their text: spans read (for a progress line),
+/// whether they gave up, and the UTF-8 check across chunks.
+#[derive(Default)]
+pub struct Progress {
+    pub(super) spans: usize,
+    pub(super) failed: bool,
+    utf8: Utf8Check,
+}
+
+impl Progress {
+    /// Spans read so far.
+    pub fn spans(&self) -> usize {
+        self.spans
+    }
+
+    /// False once the stream has given up; the caller may stop feeding it.
+    pub fn ok(&self) -> bool {
+        !self.failed
+    }
+
+    /// Whether a chunk is to be read: not once given up, and not if it breaks UTF-8 (which
+    /// gives up: the whole-file reader says where).
+    pub(super) fn admit(&mut self, chunk: &[u8]) -> bool {
+        self.failed |= !self.failed && !self.utf8.check(chunk);
+        !self.failed
+    }
+
+    /// Nothing went wrong and no character was left cut at the end.
+    pub(super) fn complete(&self) -> bool {
+        !self.failed && self.utf8.complete()
+    }
+}
+
 /// UTF-8 validation of a text arriving in chunks, a character cut by a chunk's end carried over.
 #[derive(Default)]
-pub(super) struct Utf8Check {
+struct Utf8Check {
     carry: Vec<u8>,
 }
 
 impl Utf8Check {
     /// False when the text is not UTF-8 (the whole-file reader says where).
-    pub(super) fn check(&mut self, chunk: &[u8]) -> bool {
+    fn check(&mut self, chunk: &[u8]) -> bool {
         let mut joined;
         let bytes = if self.carry.is_empty() {
             chunk
@@ -237,7 +257,7 @@ impl Utf8Check {
     }
 
     /// True when no character was left cut at the end.
-    pub(super) fn complete(&self) -> bool {
+    fn complete(&self) -> bool {
         self.carry.is_empty()
     }
 }
