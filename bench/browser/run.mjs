@@ -151,6 +151,8 @@ function report(results, opt, version) {
     ['Spoor drop → first waterfall row painted', ...col((r) => fig(r.spoor, (m) => m.firstRowMs, ms, lim(r)))],
     ['Spoor drop → run header counts shown', ...col((r) => fig(r.spoor, (m) => m.panelsMs, ms, lim(r)))],
     ['  of which parse (app log)', ...col((r) => fig(r.spoor, (m) => m.parseMs, ms, lim(r)))],
+    ['    of which streamed while reading', ...col((r) => fig(r.spoor, (m) => m.streamMs, ms, lim(r)))],
+    ['    of which assembly (one block)', ...col((r) => fig(r.spoor, (m) => m.assembleMs, ms, lim(r)))],
     ['  of which analysis + render (app log)', ...col((r) => fig(r.spoor, (m) => m.analyseRenderMs, ms, lim(r)))],
     ['Spoor JS heap (after GC)', ...col((r) => fig(r.spoor, (m) => m.heapBytes, mb, lim(r)))],
     ['Spoor WASM memory', ...col((r) => fig(r.spoor, (m) => m.wasmBytes, mb, lim(r)))],

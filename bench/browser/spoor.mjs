@@ -33,6 +33,9 @@ export async function measureSpoor(browser, url, gen, { timeoutMs, frameMs = 200
     // The app's own log of a file load: "spoor: parsed in N ms, analysed and rendered in M ms".
     const a = /^spoor: parsed in (\d+) ms, analysed and rendered in (\d+) ms/.exec(m.text());
     if (a && out.method) { out.parseMs = Number(a[1]); out.analyseRenderMs = Number(a[2]); }
+    // A streamed file adds "(read and parsed while streaming N ms, then assembled in M ms)".
+    const s = /read and parsed while streaming (\d+) ms, then assembled in (\d+) ms/.exec(m.text());
+    if (s && out.method) { out.streamMs = Number(s[1]); out.assembleMs = Number(s[2]); }
   });
   try {
     await page.addInitScript(captureWasmMemory);

@@ -46,11 +46,11 @@ pub fn merge(ws: &mut Workspace, fragments: Vec<Fragment>) -> Vec<super::seed_jo
     let mut report = repair::Report::default();
     for &(idx, old_len) in &touched {
         if let Some(run) = ws.runs.get_mut(idx) {
-            drop_copies_and_flag_duplicates(run, old_len, &mut report);
+            let parents = drop_copies_and_flag_duplicates(run, old_len, &mut report);
             for span in run.spans.iter_mut().skip(old_len) {
                 repair::check_span(span, &run.id, &mut report);
             }
-            resolve_parents(run, &mut report);
+            resolve_parents(run, &mut report, parents);
             fill_run(run);
         }
     }
@@ -148,7 +148,13 @@ fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// Spans from `old_len` on are new. A new span with the id of an earlier one is dropped when it
 /// is an exact copy from another file (two exports of the same trace overlap); otherwise both
 /// are kept and flagged.
-fn drop_copies_and_flag_duplicates(run: &mut Run, old_len: usize, report: &mut repair::Report) {
+/// Returns each span's parent looked up by id (see [`parent_lookup`]) when no span was removed,
+/// so the parents need not be looked up in a second map of every id (a million at 1M spans).
+fn drop_copies_and_flag_duplicates(
+    run: &mut Run,
+    old_len: usize,
+    report: &mut repair::Report,
+) -> Option<Vec<Option<usize>>> {
     let mut first: FastMap<&str, usize> = FastMap::default();
     first.reserve(run.spans.len());
     let mut copies: Vec<(usize, usize)> = Vec::new(); // (dropped, kept)
@@ -168,6 +174,7 @@ fn drop_copies_and_flag_duplicates(run: &mut Run, old_len: usize, report: &mut r
             _ => dups.push((j, i)),
         }
     }
+    let parents = copies.is_empty().then(|| parent_lookup(&run.spans, &first));
     drop(first);
     for &(j, i) in &dups {
         for k in [j, i] {
@@ -180,7 +187,7 @@ fn drop_copies_and_flag_duplicates(run: &mut Run, old_len: usize, report: &mut r
         }
     }
     if copies.is_empty() {
-        return;
+        return parents;
     }
     // Say so: a span count in must equal a span count shown, or the difference be explained.
     for &(i, _) in &copies {
@@ -218,6 +225,17 @@ fn drop_copies_and_flag_duplicates(run: &mut Run, old_len: usize, report: &mut r
     run.signals.iter_mut().for_each(|d| remap(&mut d.span));
     run.failures.iter_mut().for_each(|d| remap(&mut d.span));
     run.logs.iter_mut().for_each(|d| remap(&mut d.span));
+    None
+}
+
+/// Each span's parent by id, from a map of each id to its first span: `Some(usize::MAX)` for no
+/// parent id, `None` for a parent id no span has.
+fn parent_lookup(spans: &[Span], first: &FastMap<&str, usize>) -> Vec<Option<usize>> {
+    spans
+        .iter()
+        .map(|s| s.parent_id.as_deref().map(|p| first.get(p).copied()))
+        .map(|p| p.unwrap_or(Some(usize::MAX)))
+        .collect()
 }
 
 /// The same span in every field but where it was read from (and what loading derived).
@@ -230,21 +248,17 @@ fn same_content(a: &Span, b: &Span) -> bool {
 }
 
 /// Resolves every span's parent index; flags (and reports once) orphans and cut cycles.
-fn resolve_parents(run: &mut Run, report: &mut repair::Report) {
+fn resolve_parents(run: &mut Run, report: &mut repair::Report, known: Option<Vec<Option<usize>>>) {
     let n = run.spans.len();
     let was: Vec<u8> = run.spans.iter().map(|s| s.flags).collect();
-    let parents: Vec<Option<usize>> = {
+    let parents: Vec<Option<usize>> = known.unwrap_or_else(|| {
         let mut first: FastMap<&str, usize> = FastMap::default();
         first.reserve(n);
         for (i, s) in run.spans.iter().enumerate() {
             first.entry(s.id.as_str()).or_insert(i);
         }
-        run.spans
-            .iter()
-            .map(|s| s.parent_id.as_deref().map(|p| first.get(p).copied()))
-            .map(|p| p.unwrap_or(Some(usize::MAX)))
-            .collect()
-    };
+        parent_lookup(&run.spans, &first)
+    });
     // usize::MAX marks "no parent id"; None marks "parent id not found".
     let mut parent: Vec<Option<usize>> = Vec::with_capacity(n);
     for (s, p) in run.spans.iter_mut().zip(&parents) {
