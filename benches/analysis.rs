@@ -3,8 +3,9 @@
 //! analysis grows linearly; then the same on 100k spans of ingest's synthetic OTLP trace, as the
 //! importer fills them. Plain `main`, std only: no benchmark framework needed for this.
 
-use spoor::analysis::{analyze_run, AnalysisConfig};
+use spoor::analysis::{analyze_run, AnalysisConfig, StagedAnalysis};
 use spoor::model::{Run, Span, SpanKind, Status, ToolCall, Usage};
+use std::time::Instant;
 
 #[path = "common/mod.rs"]
 mod common;
@@ -152,6 +153,37 @@ fn main() {
         "per-span cost ratio 1M / 100k: {:.2} (1.00 = linear)",
         per_span[1] / per_span[0]
     );
+
+    // The page runs the analysis one stage at a time and lets the browser paint in between:
+    // the longest stage is how long the page holds still (native time; WASM is slower).
+    for &n in &[100_000usize, 1_000_000] {
+        let run = agent_run(n, 0x9e37_79b9_7f4a_7c15);
+        let mut per_stage: Vec<(&str, Vec<f64>)> = Vec::new();
+        for _ in 0..5 {
+            let mut staged = StagedAnalysis::new(&run, &cfg);
+            let mut i = 0;
+            while let Some(name) = staged.next_stage() {
+                let t = Instant::now();
+                staged.step();
+                let secs = t.elapsed().as_secs_f64();
+                if per_stage.len() <= i {
+                    per_stage.push((name, Vec::new()));
+                }
+                per_stage[i].1.push(secs);
+                i += 1;
+            }
+            std::hint::black_box(staged.finish());
+        }
+        let figures: Vec<String> = per_stage
+            .into_iter()
+            .map(|(name, t)| format!("{name} {:.1} ms", Timings::from(t).median() * 1e3))
+            .collect();
+        println!(
+            "stages {:>9} spans (medians of 5): {}",
+            n,
+            figures.join(", ")
+        );
+    }
 
     // The same analysis on spans as the importer fills them: ingest's synthetic OTLP agent
     // trace (100k spans; a 1M-span document would be ~900 MB of JSON), loaded once.

@@ -183,3 +183,57 @@ fn seed003_sessions_use_the_run_totals_for_tokens() {
         assert_eq!(s.duration_ns, ms * 1_000_000, "{id}");
     }
 }
+
+/// The page analyses a big run one stage at a time, yielding to the browser in between: it must
+/// get exactly what the CLI's one call gets, stage by stage, on every run of a real fixture
+/// folder (seed 002: several runs, failures, loops) and the Jaeger GenAI trace.
+#[test]
+fn staged_analysis_equals_the_one_call() {
+    use spoor::analysis::{anomaly, critical_path, summary, timing, StagedAnalysis, Tree};
+    let cfg = AnalysisConfig::default();
+    let mut ws = load_dir("seed-formats/seed002-sre-agent");
+    ws.runs
+        .extend(load_file("jaeger/genai-test-trace.json").runs);
+    assert!(ws.runs.len() >= 3, "runs: {}", ws.runs.len());
+    for run in &ws.runs {
+        let mut staged = StagedAnalysis::new(run, &cfg);
+        let mut names = Vec::new();
+        while let Some(name) = staged.next_stage() {
+            names.push(name);
+            assert!(staged.step());
+        }
+        assert!(!staged.step(), "a finished analysis runs nothing more");
+        assert_eq!(
+            names,
+            [
+                "tree",
+                "self times",
+                "critical path",
+                "tokens and cost",
+                "anomalies"
+            ]
+        );
+        let a = staged.finish();
+        // Each stage's own function called directly, in order.
+        let tree = Tree::build(run);
+        let sections = critical_path::critical_sections(run, &tree);
+        let s = summary::summarize(run, &tree, &cfg.prices);
+        let anomalies = anomaly::detect(run, &tree, &s, &cfg.thresholds);
+        assert_eq!(a.self_times, timing::self_times(run, &tree), "{}", run.id);
+        assert_eq!(a.critical_sections, sections, "{}", run.id);
+        assert_eq!(a.critical_path, critical_path::spans_of(&sections));
+        let same = |a: serde_json::Result<String>, b: serde_json::Result<String>| {
+            assert_eq!(a.unwrap(), b.unwrap(), "{}", run.id)
+        };
+        same(serde_json::to_string(&a.tree), serde_json::to_string(&tree));
+        same(serde_json::to_string(&a.summary), serde_json::to_string(&s));
+        same(
+            serde_json::to_string(&a.anomalies),
+            serde_json::to_string(&anomalies),
+        );
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&analyze_run(run, &cfg)).unwrap()
+        );
+    }
+}

@@ -262,3 +262,55 @@ fn a_streamed_file_dropped_twice_is_loaded_once() {
         Some("already loaded: this file was opened before, so nothing was added again")
     );
 }
+
+/// The page adds a streamed file in steps (four per run: duplicates, checks, parents, bounds),
+/// painting in between. Stepped, a file with repairs to make (an orphan, a duplicate id, an end
+/// before its start) in two traces gives what the whole-file reader gives, problems included.
+#[test]
+fn a_streamed_file_added_in_steps_equals_the_whole_file_reader() {
+    let span = |trace: &str, id: &str, parent: &str, start: u64, end: u64| {
+        format!(
+            r#"{{"traceId":"{trace}","spanId":"{id}","parentSpanId":"{parent}","name":"s{id}","startTimeUnixNano":"{start}","endTimeUnixNano":"{end}"}}"#
+        )
+    };
+    let spans = [
+        span("0a", "01", "", 10, 90),
+        span("0a", "02", "01", 20, 30),
+        span("0a", "02", "01", 40, 50), // duplicate id
+        span("0a", "03", "ff", 50, 60), // parent no span has
+        span("0b", "04", "", 5, 80),
+        span("0b", "05", "04", 70, 60), // ends before it starts
+    ];
+    let doc = format!(
+        r#"{{"resourceSpans":[{{"resource":{{"attributes":[]}},"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        spans.join(",")
+    );
+    let mut stream = FileStream::start("r.json", doc.len() as u64, doc.as_bytes()).unwrap();
+    stream.push(doc.as_bytes());
+    let file = stream
+        .finish()
+        .expect("repairs are assembly's job: the file streams");
+    let mut ws = Workspace::default();
+    let mut adding = spoor::ingest::start_streamed(&mut ws, file);
+    let mut steps = 0;
+    while adding.step(&mut ws) {
+        steps += 1;
+    }
+    adding.finish(&mut ws);
+    assert_eq!(steps, 4 * 2, "two runs, four steps each");
+    let whole = load_one("r.json", doc.as_bytes());
+    assert!(same(&ws, &whole));
+    let spans: usize = ws.runs.iter().map(|r| r.spans.len()).sum();
+    assert_eq!(spans, 6);
+    let problems: Vec<&str> = ws.problems.iter().map(|p| p.message.as_str()).collect();
+    for words in [
+        "1 span of run 0a share an id with another span (\"s02\" id 02)",
+        "(\"s03\" id 03 → missing parent ff)",
+        "1 span of run 0b end before they start (\"s05\" id 05: ends 10 ns before it starts)",
+    ] {
+        assert!(
+            problems.iter().any(|m| m.contains(words)),
+            "{words}: {problems:?}"
+        );
+    }
+}

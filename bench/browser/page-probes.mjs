@@ -29,8 +29,19 @@ export function captureWasmMemory() {
  * mark of the same shape, stores the matching element's text in `__bench.failed`.
  */
 export function armLoadProbe({ marks, fail }) {
-  const b = (window.__bench = { t: {}, failed: null });
+  const b = (window.__bench = { t: {}, failed: null, blocks: [] });
   const t0 = () => { if (b.t0 == null) b.t0 = performance.now(); };
+  // Main-thread blocks over 50 ms (Long Tasks API), kept as [start after t0, duration]: how long
+  // the page could not answer a click or paint while the file loaded. Only tasks that start after
+  // the drop count: the task that dispatches it is the test driver building the File (seconds
+  // for a 45 MB buffer), and the app's drop handler only starts an asynchronous read.
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (b.t0 != null && e.startTime >= b.t0) b.blocks.push([e.startTime - b.t0, e.duration]);
+      }
+    }).observe({ type: 'longtask' });
+  } catch (_) { b.blocks = null; }
   window.addEventListener('drop', t0, true);
   document.addEventListener('change', t0, true);
   const holds = (m) => {

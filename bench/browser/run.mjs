@@ -82,7 +82,7 @@ async function main() {
         log(`Spoor ${count(size)} spans, run ${i + 1}/${runs}…`);
         const m = await withTimeout(measureSpoor(browser, spoorSrv.url, gen, { timeoutMs: spoorTimeout, frameMs: opt.frameMs, log }), spoorTimeout + 300_000, 'Spoor run')
           .catch((e) => ({ error: e.message, stuck: true }));
-        log(`  first row ${ms(m.firstRowMs)}, header ${ms(m.panelsMs)}, heap ${m.heapBytes ? mb(m.heapBytes) : '–'}, wasm ${m.wasmBytes ? mb(m.wasmBytes) : '–'}, scroll ${m.scroll?.fps?.toFixed(0) ?? '–'} fps, zoom ${m.zoom?.fps?.toFixed(0) ?? '–'} fps${m.error ? `, ERROR: ${m.error}` : ''}${m.zoom?.warning ? `, ${m.zoom.warning}` : ''}`);
+        log(`  first row ${ms(m.firstRowMs)}, header ${ms(m.panelsMs)}, heap ${m.heapBytes ? mb(m.heapBytes) : '–'}, wasm ${m.wasmBytes ? mb(m.wasmBytes) : '–'}, scroll ${m.scroll?.fps?.toFixed(0) ?? '–'} fps, zoom ${m.zoom?.fps?.toFixed(0) ?? '–'} fps, longest block ${ms(m.longestBlockMs)}${m.error ? `, ERROR: ${m.error}` : ''}${m.zoom?.warning ? `, ${m.zoom.warning}` : ''}`);
         if (m.consoleErrors?.length) log(`  console errors: ${m.consoleErrors.slice(0, 3).join(' | ')}`);
         r.spoor.push(m);
         await relaunchIf(m);
@@ -154,6 +154,8 @@ function report(results, opt, version) {
     ['    of which streamed while reading', ...col((r) => fig(r.spoor, (m) => m.streamMs, ms, lim(r)))],
     ['    of which assembly (one block)', ...col((r) => fig(r.spoor, (m) => m.assembleMs, ms, lim(r)))],
     ['  of which analysis + render (app log)', ...col((r) => fig(r.spoor, (m) => m.analyseRenderMs, ms, lim(r)))],
+    ['Spoor longest main-thread block in load', ...col((r) => fig(r.spoor, (m) => m.longestBlockMs, ms, lim(r)))],
+    ['  blocks over 100 ms (count)', ...col((r) => fig(r.spoor, (m) => m.blocksOver100, String, lim(r)))],
     ['Spoor JS heap (after GC)', ...col((r) => fig(r.spoor, (m) => m.heapBytes, mb, lim(r)))],
     ['Spoor WASM memory', ...col((r) => fig(r.spoor, (m) => m.wasmBytes, mb, lim(r)))],
     ['Spoor heap + WASM', ...col((r) => fig(r.spoor, mem, mb, lim(r)))],

@@ -30,6 +30,7 @@ export async function measureSpoor(browser, url, gen, { timeoutMs, frameMs = 200
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
+    if (out.method && m.text().startsWith('spoor:')) log(`  app: ${m.text()}`);
     // The app's own log of a file load: "spoor: parsed in N ms, analysed and rendered in M ms".
     const a = /^spoor: parsed in (\d+) ms, analysed and rendered in (\d+) ms/.exec(m.text());
     if (a && out.method) { out.parseMs = Number(a[1]); out.analyseRenderMs = Number(a[2]); }
@@ -66,6 +67,14 @@ export async function measureSpoor(browser, url, gen, { timeoutMs, frameMs = 200
     const done = await waitForBench(page, (b) => b.t.firstRow != null && b.t.panels != null, timeoutMs, () => crashed);
     const b = await page.evaluate(() => window.__bench && { t: window.__bench.t, failed: window.__bench.failed }).catch(() => null);
     out.firstRowMs = b?.t.firstRow ?? null;
+    // Long tasks reach the observer when they end: give the last one a moment to arrive.
+    await page.waitForTimeout(200);
+    const blocks = await page.evaluate((until) => window.__bench.blocks && window.__bench.blocks.filter(([s]) => s <= until), b?.t.panels ?? 0).catch(() => null);
+    if (blocks) {
+      out.longestBlockMs = blocks.reduce((m, [, d]) => Math.max(m, d), 0);
+      out.blocksOver100 = blocks.filter(([, d]) => d > 100).length;
+      log(`  main-thread blocks over 50 ms (start after drop + duration): ${blocks.map(([t, d]) => `${Math.round(t)}+${Math.round(d)}`).join(', ') || 'none'}`);
+    }
     out.panelsMs = b?.t.panels ?? null;
     if (!done.ok) {
       out.error = crashed ? 'page crashed (out of memory?)' : b?.failed ? `problems: ${b.failed}` : done.why;

@@ -36,6 +36,12 @@ impl Timings {
         Timings(times)
     }
 
+    /// Times measured elsewhere (e.g. one stage of a longer piece of work).
+    pub fn from(mut times: Vec<f64>) -> Self {
+        times.sort_by(f64::total_cmp);
+        Timings(times)
+    }
+
     /// The middle run, in seconds.
     pub fn median(&self) -> f64 {
         self.0[self.0.len() / 2]

@@ -62,18 +62,96 @@ pub struct RunAnalysis {
 
 /// The one call the UI and CLI make: tree, self times, critical path, summary and anomalies.
 pub fn analyze_run(run: &Run, cfg: &AnalysisConfig) -> RunAnalysis {
-    let tree = Tree::build(run);
-    let self_times = timing::self_times(run, &tree);
-    let critical_sections = critical_path::critical_sections(run, &tree);
-    let critical_path = critical_path::spans_of(&critical_sections);
-    let summary = summary::summarize(run, &tree, &cfg.prices);
-    let anomalies = anomaly::detect(run, &tree, &summary, &cfg.thresholds);
-    RunAnalysis {
-        tree,
-        self_times,
-        critical_path,
-        critical_sections,
-        summary,
-        anomalies,
+    StagedAnalysis::new(run, cfg).finish()
+}
+
+/// [`analyze_run`] one stage at a time. At a million spans the whole analysis takes over a
+/// second; the page runs a stage, lets the browser paint and answer input, then runs the next,
+/// so it is never frozen for the whole of it. Same stages, same order, same result.
+pub struct StagedAnalysis<'a> {
+    run: &'a Run,
+    cfg: &'a AnalysisConfig,
+    state: Stage,
+}
+
+/// What has been computed so far; each variant carries the results the next stages need.
+enum Stage {
+    Tree,
+    SelfTimes(Tree),
+    CriticalPath(Tree, Vec<i64>),
+    Summary(Tree, Vec<i64>, Vec<critical_path::Section>),
+    Anomalies(Tree, Vec<i64>, Vec<critical_path::Section>, Box<RunSummary>),
+    Done(Box<RunAnalysis>),
+}
+
+impl<'a> StagedAnalysis<'a> {
+    pub fn new(run: &'a Run, cfg: &'a AnalysisConfig) -> Self {
+        StagedAnalysis {
+            run,
+            cfg,
+            state: Stage::Tree,
+        }
+    }
+
+    /// Words for the stage [`step`](Self::step) runs next, for a progress message; `None` when
+    /// the analysis is complete.
+    pub fn next_stage(&self) -> Option<&'static str> {
+        Some(match self.state {
+            Stage::Tree => "tree",
+            Stage::SelfTimes(..) => "self times",
+            Stage::CriticalPath(..) => "critical path",
+            Stage::Summary(..) => "tokens and cost",
+            Stage::Anomalies(..) => "anomalies",
+            Stage::Done(_) => return None,
+        })
+    }
+
+    /// Runs the next stage; `false` once the analysis is complete (nothing was run).
+    pub fn step(&mut self) -> bool {
+        let (run, cfg) = (self.run, self.cfg);
+        self.state = match std::mem::replace(&mut self.state, Stage::Tree) {
+            Stage::Tree => Stage::SelfTimes(Tree::build(run)),
+            Stage::SelfTimes(tree) => {
+                let self_times = timing::self_times(run, &tree);
+                Stage::CriticalPath(tree, self_times)
+            }
+            Stage::CriticalPath(tree, self_times) => {
+                let sections = critical_path::critical_sections(run, &tree);
+                Stage::Summary(tree, self_times, sections)
+            }
+            Stage::Summary(tree, self_times, sections) => {
+                let summary = Box::new(summary::summarize(run, &tree, &cfg.prices));
+                Stage::Anomalies(tree, self_times, sections, summary)
+            }
+            Stage::Anomalies(tree, self_times, critical_sections, summary) => {
+                let anomalies = anomaly::detect(run, &tree, &summary, &cfg.thresholds);
+                Stage::Done(Box::new(RunAnalysis {
+                    critical_path: critical_path::spans_of(&critical_sections),
+                    tree,
+                    self_times,
+                    critical_sections,
+                    summary: *summary,
+                    anomalies,
+                }))
+            }
+            done @ Stage::Done(_) => {
+                self.state = done;
+                return false;
+            }
+        };
+        true
+    }
+
+    /// Runs the stages left and hands back the analysis.
+    pub fn finish(mut self) -> RunAnalysis {
+        loop {
+            match self.state {
+                Stage::Done(analysis) => return *analysis,
+                other => {
+                    self.state = other;
+                    self.step();
+                }
+            }
+        }
     }
 }

@@ -12,6 +12,13 @@ use crate::model::{flags, Format, Run, RunStatus, Span, SpanIdx, Status, Workspa
 
 /// Merges fragments into `ws` and returns their side records for `seed_join::join`.
 pub fn merge(ws: &mut Workspace, fragments: Vec<Fragment>) -> Vec<super::seed_join::Pending> {
+    start(ws, fragments).finish(ws)
+}
+
+/// Moves the fragments' runs into `ws` (runs with one id become one run) and returns the rest of
+/// the merge as steps: a touched run's checks take about a second at a million spans, and the
+/// page runs them one step at a time so it can paint in between.
+pub fn start(ws: &mut Workspace, fragments: Vec<Fragment>) -> Merge {
     let mut index: FastMap<String, usize> = ws
         .runs
         .iter()
@@ -43,21 +50,79 @@ pub fn merge(ws: &mut Workspace, fragments: Vec<Fragment>) -> Vec<super::seed_jo
             }
         }
     }
-    let mut report = repair::Report::default();
-    for &(idx, old_len) in &touched {
-        if let Some(run) = ws.runs.get_mut(idx) {
-            let parents = drop_copies_and_flag_duplicates(run, old_len, &mut report);
-            for span in run.spans.iter_mut().skip(old_len) {
-                repair::check_span(span, &run.id, &mut report);
-            }
-            resolve_parents(run, &mut report, parents);
-            fill_run(run);
-        }
+    Merge {
+        touched,
+        next: 0,
+        stage: RunStage::Duplicates,
+        parents: None,
+        report: repair::Report::default(),
+        pending,
     }
-    ws.problems.extend(report.into_problems(&ws.files));
-    ws.runs
-        .sort_by_key(|r| (r.start_ns.is_none(), r.start_ns.unwrap_or(0)));
-    pending
+}
+
+/// The checks left after [`start`]: four steps per touched run, then the report.
+pub struct Merge {
+    /// Touched runs: (index in `ws.runs`, span count before this batch).
+    touched: Vec<(usize, usize)>,
+    next: usize,
+    stage: RunStage,
+    /// Parents looked up by the duplicate check, for the parent step.
+    parents: Option<Vec<Option<usize>>>,
+    report: repair::Report,
+    pending: Vec<super::seed_join::Pending>,
+}
+
+#[derive(Clone, Copy)]
+enum RunStage {
+    Duplicates,
+    Check,
+    Parents,
+    Fill,
+}
+
+impl Merge {
+    /// Runs the next step on `ws` (the workspace given to [`start`]); `false` when none is left.
+    pub fn step(&mut self, ws: &mut Workspace) -> bool {
+        let Some(&(idx, old_len)) = self.touched.get(self.next) else {
+            return false;
+        };
+        let stage = self.stage;
+        self.stage = match stage {
+            RunStage::Duplicates => RunStage::Check,
+            RunStage::Check => RunStage::Parents,
+            RunStage::Parents => RunStage::Fill,
+            RunStage::Fill => {
+                self.next += 1;
+                RunStage::Duplicates
+            }
+        };
+        let Some(run) = ws.runs.get_mut(idx) else {
+            return true;
+        };
+        match stage {
+            RunStage::Duplicates => {
+                self.parents = drop_copies_and_flag_duplicates(run, old_len, &mut self.report);
+            }
+            RunStage::Check => {
+                for span in run.spans.iter_mut().skip(old_len) {
+                    repair::check_span(span, &run.id, &mut self.report);
+                }
+            }
+            RunStage::Parents => resolve_parents(run, &mut self.report, self.parents.take()),
+            RunStage::Fill => fill_run(run),
+        }
+        true
+    }
+
+    /// Runs the steps left, reports the repairs, puts the runs in start order and returns the
+    /// side records for `seed_join::join`.
+    pub fn finish(mut self, ws: &mut Workspace) -> Vec<super::seed_join::Pending> {
+        while self.step(ws) {}
+        ws.problems.extend(self.report.into_problems(&ws.files));
+        ws.runs
+            .sort_by_key(|r| (r.start_ns.is_none(), r.start_ns.unwrap_or(0)));
+        self.pending
+    }
 }
 
 /// Moves `run`'s records into `target`, keeping side records pointing at the right spans.

@@ -246,6 +246,31 @@ impl FileStream {
 
 /// Adds a streamed file to `ws`, as [`add_files`] would have added it.
 pub fn add_streamed(ws: &mut Workspace, file: StreamedFile) {
+    start_streamed(ws, file).finish(ws);
+}
+
+/// [`add_streamed`] as steps, for the page: the checks of a million-span run take about a
+/// second, and the page runs them a step at a time so it can paint in between.
+pub struct AddingStreamed(Option<assemble::Merge>);
+
+impl AddingStreamed {
+    /// Runs the next step; `false` when none is left.
+    pub fn step(&mut self, ws: &mut Workspace) -> bool {
+        self.0.as_mut().is_some_and(|m| m.step(ws))
+    }
+
+    /// Runs the steps left and joins side records, as [`add_streamed`] does.
+    pub fn finish(self, ws: &mut Workspace) {
+        if let Some(merge) = self.0 {
+            let pending = merge.finish(ws);
+            seed_join::join(ws, pending);
+        }
+    }
+}
+
+/// Starts adding a streamed file: the file is recorded and its runs moved into `ws`; the checks
+/// are left to the returned steps (none if the file was loaded before).
+pub fn start_streamed(ws: &mut Workspace, file: StreamedFile) -> AddingStreamed {
     let StreamedFile {
         name,
         size,
@@ -253,7 +278,7 @@ pub fn add_streamed(ws: &mut Workspace, file: StreamedFile) {
         mut runs,
     } = file;
     if already_loaded(ws, &name, hash, size) {
-        return;
+        return AddingStreamed(None);
     }
     let id = ws.files.len() as FileId;
     let mut spans = 0;
@@ -273,6 +298,5 @@ pub fn add_streamed(ws: &mut Workspace, file: StreamedFile) {
         runs,
         pending: Vec::new(),
     };
-    let pending = assemble::merge(ws, vec![fragment]);
-    seed_join::join(ws, pending);
+    AddingStreamed(Some(assemble::start(ws, vec![fragment])))
 }

@@ -95,6 +95,57 @@ pub async fn next_frame() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Hands the main thread back to the browser for one task, so it can paint and answer input
+/// between two steps of a long piece of work. A message to self rather than `setTimeout(0)`,
+/// which browsers stretch to 4 ms once timeouts nest.
+pub async fn yield_now() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        return next_frame().await;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        channel.port1().set_onmessage(Some(&resolve));
+        let _ = channel
+            .port2()
+            .post_message(&wasm_bindgen::JsValue::UNDEFINED);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    // `channel` lives to here, so its ports cannot be collected before the message arrives.
+    channel.port1().set_onmessage(None);
+}
+
+/// Splits long work into slices: [`TimeSlice::pause_if_due`] yields once the work has held
+/// the page for [`TimeSlice::MS`], so a click or a paint never waits much longer, and short
+/// work pays for no yield at all.
+pub struct TimeSlice {
+    since: f64,
+}
+
+impl TimeSlice {
+    /// Well under the 100 ms after which a page feels frozen, and long enough that the cost of
+    /// a yield (a task round trip, sometimes a paint) stays small beside the work.
+    pub const MS: f64 = 40.0;
+
+    pub fn new() -> TimeSlice {
+        TimeSlice { since: now_ms() }
+    }
+
+    /// Yields if the slice is used up; `true` if it did (the caller may update progress first
+    /// through [`TimeSlice::due`]).
+    pub async fn pause_if_due(&mut self) -> bool {
+        if !self.due() {
+            return false;
+        }
+        yield_now().await;
+        self.since = now_ms();
+        true
+    }
+
+    /// The slice is used up: the next [`TimeSlice::pause_if_due`] will yield.
+    pub fn due(&self) -> bool {
+        now_ms() - self.since >= Self::MS
+    }
+}
+
 /// Reads a user's file as bytes (not as one JS string: Chrome caps strings near 512 MB).
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())

@@ -3,6 +3,7 @@
 
 use super::dom;
 use super::state::{AppState, Loaded, Shared};
+use crate::analysis::StagedAnalysis;
 use crate::ingest::{self, FileStream, InputFile, StreamedFile};
 use crate::model::Workspace;
 use leptos::prelude::*;
@@ -30,10 +31,14 @@ const DEMO: [(&str, &[u8]); 4] = [
 ];
 
 /// Files from this size up are read in pieces, and parsed as the pieces arrive when they hold
-/// one OTLP document (the usual big file); smaller files are read in one go.
-const STREAM_FROM: f64 = 8.0 * 1024.0 * 1024.0;
-/// Bytes per piece: about 50 ms of parsing in the browser, so the page stays responsive.
+/// one OTLP document (the usual big file); smaller files are read in one go (under 1 MiB parses
+/// in about 20 ms).
+const STREAM_FROM: f64 = 1024.0 * 1024.0;
+/// Bytes per read from the file: few enough reads that their cost does not show.
 const PIECE: f64 = 4.0 * 1024.0 * 1024.0;
+/// Bytes parsed between two looks at the [`dom::TimeSlice`]: about 12 ms of parsing, so the page
+/// is handed back well before it feels frozen.
+const BITE: usize = 1024 * 1024;
 
 /// Adds files to what is loaded (runs with the same id merge, as in the CLI). The files' bytes
 /// are dropped before the analysis runs, so its memory can reuse theirs.
@@ -57,8 +62,16 @@ async fn add_to_workspace(
     };
     let t0 = dom::now_ms();
     let any_streamed = !streamed.is_empty();
+    let mut slice = dom::TimeSlice::new();
     for file in streamed {
-        ingest::add_streamed(&mut ws, file);
+        let mut adding = ingest::start_streamed(&mut ws, file);
+        loop {
+            slice.pause_if_due().await;
+            if !adding.step(&mut ws) {
+                break;
+            }
+        }
+        adding.finish(&mut ws);
     }
     let inputs: Vec<InputFile> = files
         .iter()
@@ -68,15 +81,9 @@ async fn add_to_workspace(
     drop(inputs);
     drop(files);
     let t1 = dom::now_ms();
-    // Let the page paint what comes next before the analysis holds it (over a second at 1M).
-    let spans = ws.runs.iter().map(|r| r.spans.len() as u64).sum::<u64>();
-    if spans >= 100_000 {
-        let label = format!("Analysing {} spans…", crate::view::format::count(spans));
-        state.loading.set(Some((label, 0.96)));
-        dom::next_frame().await;
-    }
     let t_analysis = dom::now_ms();
-    state.set_loaded(ws);
+    let loaded = analyse(state, ws).await;
+    state.set_analysed(loaded);
     let t2 = dom::now_ms();
     let streaming = if any_streamed {
         format!(
@@ -91,6 +98,36 @@ async fn add_to_workspace(
         stream_ms + t1 - t0,
         t2 - t_analysis
     ));
+}
+
+/// Analyses every run a stage at a time ([`StagedAnalysis`]), handing the page back to the
+/// browser whenever a [`dom::TimeSlice`] is used up, with the stage in the progress message:
+/// over a second of work at a million spans, which would otherwise freeze the page in one piece.
+async fn analyse(state: AppState, ws: Workspace) -> Loaded {
+    let t0 = dom::now_ms();
+    let cfg = state.config.get_value();
+    let spans = ws.runs.iter().map(|r| r.spans.len() as u64).sum::<u64>();
+    let label = format!("Analysing {} spans…", crate::view::format::count(spans));
+    let mut slice = dom::TimeSlice::new();
+    let mut analyses = Vec::with_capacity(ws.runs.len());
+    for (i, run) in ws.runs.iter().enumerate() {
+        let mut staged = StagedAnalysis::new(run, &cfg);
+        while let Some(stage) = staged.next_stage() {
+            if slice.due() {
+                let done = i as f64 / ws.runs.len() as f64;
+                state
+                    .loading
+                    .set(Some((format!("{label} {stage}"), 0.92 + 0.08 * done)));
+                slice.pause_if_due().await;
+            }
+            staged.step();
+        }
+        analyses.push(staged.finish());
+    }
+    // The first render of the run page comes next, in its own task.
+    slice.pause_if_due().await;
+    dom::log(&format!("spoor: analysed in {:.0} ms", dom::now_ms() - t0));
+    Loaded { ws, analyses }
 }
 
 /// Opens the demo run.
@@ -116,20 +153,28 @@ async fn stream_file(
     let Some(mut stream) = FileStream::start(&name, size as u64, &head) else {
         return Ok(None);
     };
-    stream.push(&head);
-    drop(head);
     let (done, total) = progress;
-    let mut at = PIECE.min(size);
-    while at < size && stream.ok() {
-        let label = format!(
-            "Reading {name}… {} spans",
-            crate::view::format::count(stream.spans() as u64)
-        );
-        state.loading.set(Some((label, (done + at) / total * 0.9)));
-        let end = (at + PIECE).min(size);
-        let piece = dom::read_slice(file, at, end).await?;
-        stream.push(&piece);
-        at = end;
+    let mut slice = dom::TimeSlice::new();
+    let mut at = 0.0;
+    let mut piece = head;
+    loop {
+        for bite in piece.chunks(BITE) {
+            if slice.due() {
+                let label = format!(
+                    "Reading {name}… {} spans",
+                    crate::view::format::count(stream.spans() as u64)
+                );
+                state.loading.set(Some((label, (done + at) / total * 0.9)));
+                slice.pause_if_due().await;
+            }
+            stream.push(bite);
+            at += bite.len() as f64;
+        }
+        if at >= size || !stream.ok() {
+            break;
+        }
+        drop(piece);
+        piece = dom::read_slice(file, at, (at + PIECE).min(size)).await?;
     }
     Ok(stream.finish())
 }

@@ -157,6 +157,11 @@ impl AppState {
         let t0 = dom::now_ms();
         let loaded = self.config.with_value(|cfg| Loaded::new(ws, cfg));
         dom::log(&format!("spoor: analysed in {:.0} ms", dom::now_ms() - t0));
+        self.set_analysed(loaded);
+    }
+
+    /// [`AppState::set_loaded`] with the analysis already done (a big load analyses in slices).
+    pub fn set_analysed(&self, loaded: Loaded) {
         let first = loaded.ws.runs.first().map(|r| r.id.clone());
         let wanted = self.view.with_untracked(|v| v.run.clone());
         let still_there = wanted
