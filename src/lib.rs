@@ -9,6 +9,7 @@ pub mod fasthash;
 pub mod ingest;
 pub mod model;
 pub mod share;
+pub mod sorting;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]
