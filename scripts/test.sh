@@ -8,14 +8,15 @@ scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# --workspace/--all: the web app is its own crate (web/), see Cargo.toml.
 step "cargo fmt --check"
-cargo fmt --check
+cargo fmt --all --check
 step "clippy (native)"
-cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "clippy (wasm32)"
-cargo clippy --target wasm32-unknown-unknown --lib --bins --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --workspace --lib --bins --quiet -- -D warnings
 step "cargo test"
-cargo test --quiet
+cargo test --workspace --quiet
 step "release build (public URL /spoor/)"
 scripts/build.sh /spoor/
 step "end-to-end tests (Chromium)"

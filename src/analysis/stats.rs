@@ -63,7 +63,7 @@ impl Distribution {
         if v.is_empty() {
             return Distribution::default();
         }
-        v.sort_by(|a, b| a.total_cmp(b));
+        crate::sorting::sort_by(&mut v, |a, b| a.total_cmp(b));
         let n = v.len();
         Distribution {
             n,

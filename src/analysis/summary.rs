@@ -26,6 +26,7 @@ use super::tree::Tree;
 use super::usage::{span_figures, Pricing, SpanFigures, UsageRow};
 use crate::fasthash::{call_hash, FastMap};
 use crate::model::{Run, SpanIdx, SpanKind, Status};
+use crate::sorting;
 use serde::Serialize;
 
 /// The model bucket for calls that name no model.
@@ -266,7 +267,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
             }
         }
     }
-    unpriced.sort();
+    sorting::sort(&mut unpriced);
     let reported = reported.or(run.reported_cost_usd);
     // No span reports usage but the run states totals (seed 003 session summaries): show those.
     let tokens_from_run = calls_with_usage == 0
@@ -279,14 +280,14 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
     let starts = &tree.start_ns;
     for list in [&mut lists.llm, &mut lists.iterations, &mut lists.errors] {
         // Stable: equal starts keep index order.
-        list.sort_by_key(|&i| starts[i as usize]);
+        sorting::sort_by_key(list, |&i| starts[i as usize]);
     }
-    tool_calls_raw.sort_by_key(|&(st, i, _, _)| (st, i));
+    sorting::sort_by_key(&mut tool_calls_raw, |&(st, i, _, _)| (st, i));
     lists.tools = tool_calls_raw.iter().map(|t| t.1).collect();
     lists.tool_name_ids = tool_calls_raw.iter().map(|t| t.2).collect();
     lists.tool_call_hashes = tool_calls_raw.iter().map(|t| t.3).collect();
     let mut names: Vec<(u32, &str)> = tool_ids.iter().map(|(k, v)| (*v, *k)).collect();
-    names.sort_unstable();
+    sorting::sort(&mut names);
     lists.tool_names = names.iter().map(|(_, k)| k.to_string()).collect();
     let tools: FastMap<&str, Acc> = names.iter().map(|(_, k)| *k).zip(tool_accs).collect();
 
@@ -349,6 +350,6 @@ fn finish(map: FastMap<&str, Acc>) -> Vec<CallStats> {
             cost_usd: a.cost,
         })
         .collect();
-    v.sort_by(|a, b| a.name.cmp(&b.name));
+    sorting::sort_by(&mut v, |a, b| a.name.cmp(&b.name));
     v
 }

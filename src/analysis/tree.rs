@@ -195,10 +195,17 @@ fn csr(parent: &[Option<SpanIdx>], start_ns: &[i64], n: usize) -> (Vec<u32>, Vec
     for i in 0..n {
         let seg = &mut ids[off[i] as usize..off[i + 1] as usize];
         if seg.len() > 1 {
-            seg.sort_unstable_by_key(|&c| (start_ns[c as usize], c));
+            sort_by_start(seg, start_ns);
         }
     }
     (off, ids)
+}
+
+/// Sorts span indices by (start, index). The children lists here and the anomaly detectors' big
+/// sorts all come through this one function, so they share one copy of std's sort (bundle size)
+/// and keep its speed on the hot path (see `crate::sorting` for the cold sorts).
+pub fn sort_by_start(ids: &mut [SpanIdx], start_ns: &[i64]) {
+    ids.sort_unstable_by_key(|&c| (start_ns[c as usize], c));
 }
 
 fn mark_reachable(from: usize, off: &[u32], ids: &[SpanIdx], reached: &mut [bool]) {

@@ -119,10 +119,16 @@ impl Merge {
     pub fn finish(mut self, ws: &mut Workspace) -> Vec<super::seed_join::Pending> {
         while self.step(ws) {}
         ws.problems.extend(self.report.into_problems(&ws.files));
-        ws.runs
-            .sort_by_key(|r| (r.start_ns.is_none(), r.start_ns.unwrap_or(0)));
+        crate::sorting::sort_by(&mut ws.runs, by_start);
         self.pending
     }
+}
+
+/// The run list's order: by start, runs without a start last. One function for both places that
+/// sort runs, so they share one copy of the sort's glue code.
+pub(crate) fn by_start(a: &Run, b: &Run) -> std::cmp::Ordering {
+    let key = |r: &Run| (r.start_ns.is_none(), r.start_ns.unwrap_or(0));
+    key(a).cmp(&key(b))
 }
 
 /// Moves `run`'s records into `target`, keeping side records pointing at the right spans.

@@ -163,7 +163,7 @@ fn run_attributes(processes: &HashMap<&str, Process>) -> Vec<Attr> {
         .values()
         .filter_map(|p| p.service.as_deref())
         .collect();
-    services.sort_unstable();
+    crate::sorting::sort(&mut services);
     services.dedup();
     if services.is_empty() {
         return Vec::new();

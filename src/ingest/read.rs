@@ -294,7 +294,7 @@ fn import_document(format: Format, text: &str, line: Option<u32>, ctx: &mut Impo
         Format::Otlp => {}
         Format::Jaeger => jaeger::import(&doc, ctx),
         Format::Langfuse => langfuse::import(&doc, ctx),
-        Format::SpoorRun => spoor_run::import(&doc, ctx),
+        Format::SpoorRun => spoor_run::import(text, &doc, ctx),
         Format::Seed000Traces
         | Format::Seed000Log
         | Format::Seed000Tokens

@@ -3,21 +3,34 @@
 
 use super::ImportCtx;
 use crate::model::{Format, Run, Severity};
+use serde::Deserialize;
+
+/// The document's typed part. Read from the text rather than from the parsed `Value`: the model's
+/// derived `Deserialize` is then compiled for serde_json's text reader only, not also for `Value`
+/// as a deserializer (tens of KB of wasm).
+#[derive(Deserialize)]
+struct Doc {
+    run: Run,
+}
 
 /// Reads the embedded run; its records are re-pointed at this file, since the file ids inside
-/// were the sharer's.
-pub fn import(doc: &serde_json::Value, ctx: &mut ImportCtx) {
-    let Some(run) = doc.get("run") else {
+/// were the sharer's. `doc` is `text` parsed.
+pub fn import(text: &str, doc: &serde_json::Value, ctx: &mut ImportCtx) {
+    if doc.get("run").is_none() {
         ctx.problem(
             Severity::Error,
             Some("$.run".into()),
             "the shared run has no `run`",
         );
         return;
-    };
-    let mut run: Run = match serde_json::from_value(run.clone()) {
-        Ok(r) => r,
+    }
+    let mut run: Run = match serde_json::from_str::<Doc>(text) {
+        Ok(d) => d.run,
         Err(e) => {
+            // Without the position the text reader appends: the message names the problem, the
+            // place is `$.run`.
+            let e = e.to_string();
+            let e = e.rfind(" at line ").map_or(e.as_str(), |i| &e[..i]);
             ctx.problem(
                 Severity::Error,
                 Some("$.run".into()),

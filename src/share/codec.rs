@@ -210,9 +210,13 @@ pub fn get_run(payload: &[u8]) -> Result<Run, ShareError> {
     };
     if let Some(name) = r.opt_str()? {
         run.format = Some(
-            serde_json::from_value(serde_json::Value::String(name.clone())).map_err(|_| {
-                ShareError::Invalid(format!("its source format {name:?} is unknown"))
-            })?,
+            // As a JSON string through the text reader, which `Run` is read with too: one
+            // compiled copy of `Format`'s deserializer, none for `Value` as a deserializer.
+            serde_json::to_string(&name)
+                .and_then(|quoted| serde_json::from_str(&quoted))
+                .map_err(|_| {
+                    ShareError::Invalid(format!("its source format {name:?} is unknown"))
+                })?,
         );
     }
     run.agent_id = r.opt_str()?;

@@ -3,9 +3,10 @@
 
 use super::{fmt_duration, fmt_usd, times, Anomaly, AnomalyKind, Thresholds, Waste};
 use crate::analysis::summary::RunSummary;
-use crate::analysis::tree::Tree;
+use crate::analysis::tree::{sort_by_start, Tree};
 use crate::fasthash::FastMap;
 use crate::model::{Run, Span, SpanIdx};
+use crate::sorting;
 use std::borrow::Cow;
 
 /// The tool's name as users know it.
@@ -40,21 +41,22 @@ pub struct SpentIndex {
 impl SpentIndex {
     pub fn new(run: &Run, tree: &Tree, summary: &RunSummary) -> SpentIndex {
         let f = &summary.per_span;
-        let mut idx: Vec<usize> = (0..run.spans.len())
+        let mut idx: Vec<SpanIdx> = (0..run.spans.len() as SpanIdx)
             .filter(|&i| {
-                f.tokens.get(i).copied().unwrap_or(0) > 0
-                    || f.cost_usd.get(i).copied().unwrap_or(0.0) != 0.0
+                f.tokens.get(i as usize).copied().unwrap_or(0) > 0
+                    || f.cost_usd.get(i as usize).copied().unwrap_or(0.0) != 0.0
             })
             .collect();
-        idx.sort_by_key(|&i| tree.start_ns[i]);
+        // Ascending indices, so (start, index) is the stable order by start.
+        sort_by_start(&mut idx, &tree.start_ns);
         let mut tokens = vec![0u64];
         let mut cost = vec![0f64];
         for &i in &idx {
-            tokens.push(tokens.last().copied().unwrap_or(0) + f.tokens[i]);
-            cost.push(cost.last().copied().unwrap_or(0.0) + f.cost_usd[i]);
+            tokens.push(tokens.last().copied().unwrap_or(0) + f.tokens[i as usize]);
+            cost.push(cost.last().copied().unwrap_or(0.0) + f.cost_usd[i as usize]);
         }
         SpentIndex {
-            starts: idx.iter().map(|&i| tree.start_ns[i]).collect(),
+            starts: idx.iter().map(|&i| tree.start_ns[i as usize]).collect(),
             tokens,
             cost,
         }
@@ -129,14 +131,14 @@ pub fn repeated_calls(
         .into_iter()
         .filter(|(_, v)| v.len() >= t.loop_min_calls.max(2))
         .map(|(k, mut v)| {
-            v.sort_by_key(|&i| (run.spans[i as usize].start_ns, i));
+            sort_by_start(&mut v, &tree.start_ns);
             (k, v)
         })
         .collect();
     if found.is_empty() {
         return Vec::new();
     }
-    found.sort_by_key(|(_, v)| v[0]);
+    sorting::sort_by_key(&mut found, |(_, v)| v[0]);
     let spent = SpentIndex::new(run, tree, summary);
     found
         .into_iter()
@@ -223,7 +225,7 @@ pub fn possible_loops(
         .map(|(a, b)| {
             let ids: Vec<SpanIdx> = calls[a..=b].to_vec();
             let mut distinct: Vec<&str> = names[a..=b].to_vec();
-            distinct.sort_unstable();
+            sorting::sort(&mut distinct);
             distinct.dedup();
             let tools = distinct.join(" and ");
             let first_end = tree.end_ns[ids[0] as usize];

@@ -144,7 +144,7 @@ pub fn detect(run: &Run, tree: &Tree, summary: &RunSummary, t: &Thresholds) -> V
     out.extend(retry::retries(run, tree, summary));
     out.extend(rules::threshold_rules(run, tree, summary, t));
     out.extend(rules::error_cascades(run, tree, summary));
-    out.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut out, |a, b| {
         a.kind
             .cmp(&b.kind)
             .then(a.span_ids.first().cmp(&b.span_ids.first()))

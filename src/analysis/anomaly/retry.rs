@@ -7,6 +7,7 @@ use super::{fmt_duration, times, waste_of, Anomaly, AnomalyKind};
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
+use crate::sorting;
 use std::collections::HashMap;
 
 fn what(s: &Span) -> String {
@@ -120,7 +121,7 @@ pub fn retries(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
             .copied()
             .filter(|&h| !is_retry[h as usize])
             .collect();
-        heads.sort_unstable();
+        sorting::sort(&mut heads);
         for h in heads {
             let mut chain = vec![h];
             let mut stack = vec![h];
@@ -134,7 +135,7 @@ pub fn retries(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
                     }
                 }
             }
-            chain.sort_by_key(|&i| (spans[i as usize].start_ns, i));
+            sorting::sort_by_key(&mut chain, |&i| (spans[i as usize].start_ns, i));
             for &i in &chain {
                 in_chain[i as usize] = true;
             }

@@ -6,6 +6,7 @@ use super::{fmt_duration, fmt_usd, waste_of, Anomaly, AnomalyKind, Thresholds, W
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
+use crate::sorting;
 
 /// The members of a (time-ordered) list that pass `f`.
 fn pick(run: &Run, list: &[SpanIdx], f: impl Fn(&Span) -> bool) -> Vec<SpanIdx> {
@@ -146,12 +147,21 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
             } else {
                 "as reported"
             };
-            let mut ids: Vec<SpanIdx> = (0..run.spans.len() as SpanIdx)
-                .filter(|&i| s.per_span.cost_usd.get(i as usize).copied().unwrap_or(0.0) > 0.0)
-                .collect();
-            ids.sort_by(|a, b| {
-                s.per_span.cost_usd[*b as usize].total_cmp(&s.per_span.cost_usd[*a as usize])
-            });
+            // The ten most expensive spans, dearest first (earlier spans first among equals), picked
+            // in one pass: sorting every priced span was a hot spot on big runs.
+            let cost = |i: SpanIdx| s.per_span.cost_usd.get(i as usize).copied().unwrap_or(0.0);
+            let mut ids: Vec<SpanIdx> = Vec::with_capacity(11);
+            for i in 0..run.spans.len() as SpanIdx {
+                let c = cost(i);
+                // `> 0.0` also keeps NaN out, so `>=` below orders like `total_cmp`.
+                if c > 0.0 {
+                    let at = ids.partition_point(|&j| cost(j) >= c);
+                    if at < 10 {
+                        ids.insert(at, i);
+                        ids.truncate(10);
+                    }
+                }
+            }
             let mut ev = vec![format!("cost {which}")];
             if let Some(&top) = ids.first() {
                 ev.push(format!(
@@ -160,8 +170,7 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
                     fmt_usd(s.per_span.cost_usd[top as usize])
                 ));
             }
-            ids.truncate(10);
-            ids.sort_by_key(|&i| (run.spans[i as usize].start_ns, i));
+            sorting::sort_by_key(&mut ids, |&i| (run.spans[i as usize].start_ns, i));
             out.push(mk(
                 AnomalyKind::Expensive,
                 ids,

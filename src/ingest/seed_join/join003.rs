@@ -308,7 +308,7 @@ fn find_session(
             .iter()
             .map(|&i| (invoked[i].time.unwrap_or(start).abs_diff(start), i))
             .collect();
-        ranked.sort();
+        crate::sorting::sort(&mut ranked);
         if let Some(&(d0, i0)) = ranked.first() {
             let rival = ranked
                 .iter()

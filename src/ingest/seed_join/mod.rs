@@ -69,8 +69,7 @@ pub fn join(ws: &mut Workspace, pending: Vec<Pending>) {
     // Runs created here (side records that matched nothing) take their place in start order,
     // the order assembly leaves the workspace in. The sort is stable.
     if ws.runs.len() > before {
-        ws.runs
-            .sort_by_key(|r| (r.start_ns.is_none(), r.start_ns.unwrap_or(0)));
+        crate::sorting::sort_by(&mut ws.runs, crate::ingest::assemble::by_start);
     }
 }
 

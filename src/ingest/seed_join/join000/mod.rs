@@ -147,7 +147,7 @@ fn groups(ws: &Workspace) -> Vec<Group> {
     by_file
         .into_iter()
         .map(|(_, mut v)| {
-            v.sort_by_key(|(i, b)| (b.0, *i));
+            crate::sorting::sort_by_key(&mut v, |(i, b)| (b.0, *i));
             Group {
                 runs: v.iter().map(|x| x.0).collect(),
                 bounds: v.iter().map(|x| x.1).collect(),

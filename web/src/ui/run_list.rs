@@ -61,7 +61,7 @@ pub fn RunList() -> impl IntoView {
                         .any(|s| s.to_lowercase().contains(&q))
                 })
                 .collect();
-            idx.sort_by(|&a, &b| {
+            crate::sorting::sort_by(&mut idx, |&a, &b| {
                 let (ra, rb) = (&l.ws.runs[a], &l.ws.runs[b]);
                 let (sa, sb) = (&l.analyses[a].summary, &l.analyses[b].summary);
                 let f = |x: f64, y: f64| x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);

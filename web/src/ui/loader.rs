@@ -14,19 +14,19 @@ use wasm_bindgen::JsCast;
 const DEMO: [(&str, &[u8]); 4] = [
     (
         "traces.json",
-        include_bytes!("../../demo/code-review-agent/traces.json"),
+        include_bytes!("../../../demo/code-review-agent/traces.json"),
     ),
     (
         "log.json",
-        include_bytes!("../../demo/code-review-agent/log.json"),
+        include_bytes!("../../../demo/code-review-agent/log.json"),
     ),
     (
         "tokens.json",
-        include_bytes!("../../demo/code-review-agent/tokens.json"),
+        include_bytes!("../../../demo/code-review-agent/tokens.json"),
     ),
     (
         "metrics.json",
-        include_bytes!("../../demo/code-review-agent/metrics.json"),
+        include_bytes!("../../../demo/code-review-agent/metrics.json"),
     ),
 ];
 

@@ -1,0 +1,110 @@
+//! Sorting for the cold and medium-hot call sites, through one std sort instantiation.
+//!
+//! Why: every `sort_by`/`sort_by_key` call with its own closure or element type monomorphizes a
+//! full copy of std's sort (quicksort, driftsort, small-sort networks: 2–6 KB of wasm each). With
+//! ~25 call sites that was ~118 KB of the web bundle's wasm. Here every sort is one stable sort of
+//! `u32` positions through a `&mut dyn FnMut` comparator, then the positions are applied; only
+//! that small glue is generic. Stable, so it stays near linear on the nearly sorted lists
+//! analysis sorts by start time. The sorts that are hot on million-span runs keep std's sort:
+//! `analysis::tree::sort_by_start` (children lists, shared by the anomaly detectors), the
+//! critical path's children by end, and the latency samples (stats.rs).
+
+use std::cmp::Ordering;
+
+/// The one comparator sort: stable, over positions.
+#[inline(never)]
+fn sort_positions(pos: &mut [u32], cmp: &mut dyn FnMut(u32, u32) -> Ordering) {
+    pos.sort_by(|&a, &b| cmp(a, b));
+}
+
+/// Moves `v[perm[k]]` to position `k`, following cycles with swaps, so no `T: Clone` is needed.
+/// `perm` is left as the identity.
+fn apply<T>(v: &mut [T], perm: &mut [u32]) {
+    for start in 0..perm.len() {
+        let mut k = start;
+        while perm[k] as usize != start {
+            let src = perm[k] as usize;
+            perm[k] = k as u32;
+            v.swap(k, src);
+            k = src;
+        }
+        perm[k] = k as u32;
+    }
+}
+
+/// Stable sort by key, like `v.sort_by_key(key)`.
+pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
+    sort_by(v, |a, b| key(a).cmp(&key(b)));
+}
+
+/// Stable sort by a comparator, like `v.sort_by(cmp)`.
+pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    assert!(v.len() <= u32::MAX as usize);
+    let mut perm: Vec<u32> = (0..v.len() as u32).collect();
+    sort_positions(&mut perm, &mut |a, b| cmp(&v[a as usize], &v[b as usize]));
+    apply(v, &mut perm);
+}
+
+/// Natural order, like `v.sort()`.
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, T::cmp);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator, so the test needs no dependency.
+    fn numbers(n: usize, seed: u64, modulo: u64) -> Vec<u64> {
+        let mut s = seed | 1;
+        (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                s % modulo
+            })
+            .collect()
+    }
+
+    #[test]
+    fn same_order_as_std() {
+        for (n, modulo) in [
+            (0, 1),
+            (1, 5),
+            (2, 2),
+            (17, 4),
+            (100, 10),
+            (3000, 50),
+            (3000, 1 << 40),
+        ] {
+            let raw = numbers(n, n as u64 + modulo, modulo);
+            // (key, payload) with many equal keys: stability shows in the payload order.
+            let items: Vec<(i64, u32)> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| (x as i64 - (modulo / 2) as i64, (n - i) as u32 % 7))
+                .collect();
+
+            let mut a = items.clone();
+            a.sort_by_key(|x| x.0);
+            let mut b = items.clone();
+            sort_by_key(&mut b, |x| x.0);
+            assert_eq!(a, b);
+
+            let mut a = items.clone();
+            // Descending payload, then key: a comparator that is not a plain key.
+            let desc = |x: &(i64, u32), y: &(i64, u32)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+            a.sort_by(desc);
+            let mut b = items.clone();
+            sort_by(&mut b, desc);
+            assert_eq!(a, b);
+
+            let mut a: Vec<String> = raw.iter().map(|x| format!("s{x}")).collect();
+            let mut b = a.clone();
+            a.sort();
+            sort(&mut b);
+            assert_eq!(a, b);
+        }
+    }
+}
