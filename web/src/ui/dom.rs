@@ -129,15 +129,13 @@ impl TimeSlice {
         TimeSlice { since: now_ms() }
     }
 
-    /// Yields if the slice is used up; `true` if it did (the caller may update progress first
-    /// through [`TimeSlice::due`]).
-    pub async fn pause_if_due(&mut self) -> bool {
-        if !self.due() {
-            return false;
+    /// Yields if the slice is used up (the caller may update progress first, through
+    /// [`TimeSlice::due`]).
+    pub async fn pause_if_due(&mut self) {
+        if self.due() {
+            yield_now().await;
+            self.since = now_ms();
         }
-        yield_now().await;
-        self.since = now_ms();
-        true
     }
 
     /// The slice is used up: the next [`TimeSlice::pause_if_due`] will yield.

@@ -81,7 +81,6 @@ async fn add_to_workspace(
     drop(inputs);
     drop(files);
     let t1 = dom::now_ms();
-    let t_analysis = dom::now_ms();
     let loaded = analyse(state, ws).await;
     state.set_analysed(loaded);
     let t2 = dom::now_ms();
@@ -96,7 +95,7 @@ async fn add_to_workspace(
     dom::log(&format!(
         "spoor: parsed in {:.0} ms, analysed and rendered in {:.0} ms{streaming}",
         stream_ms + t1 - t0,
-        t2 - t_analysis
+        t2 - t1
     ));
 }
 
