@@ -3,8 +3,9 @@
 //! analysis grows linearly; then the same on 100k spans of ingest's synthetic OTLP trace, as the
 //! importer fills them. Plain `main`, std only: no benchmark framework needed for this.
 
-use spoor::analysis::{analyze_run, AnalysisConfig, StagedAnalysis};
+use spoor::analysis::{analyze_run, analyze_run_paced, AnalysisConfig, STAGES};
 use spoor::model::{Run, Span, SpanKind, Status, ToolCall, Usage};
+use spoor::pace::{block_on, Pace, Rest};
 use std::time::Instant;
 
 #[path = "common/mod.rs"]
@@ -154,34 +155,45 @@ fn main() {
         per_span[1] / per_span[0]
     );
 
-    // The page runs the analysis one stage at a time and lets the browser paint in between:
-    // the longest stage is how long the page holds still (native time; WASM is slower).
+    // The page rests whenever its time slice is used up: the pace is asked at every stage and
+    // every 1,024 items. Per stage, the time; and the longest stretch between two looks, which is
+    // how long the page can be held still at worst (native time; WASM is slower).
     for &n in &[100_000usize, 1_000_000] {
         let run = agent_run(n, 0x9e37_79b9_7f4a_7c15);
         let mut per_stage: Vec<(&str, Vec<f64>)> = Vec::new();
+        let mut longest = Vec::new();
         for _ in 0..5 {
-            let mut staged = StagedAnalysis::new(&run, &cfg);
-            let mut i = 0;
-            while let Some(name) = staged.next_stage() {
-                let t = Instant::now();
-                staged.step();
-                let secs = t.elapsed().as_secs_f64();
-                if per_stage.len() <= i {
-                    per_stage.push((name, Vec::new()));
+            let (mut looks, mut stage_at, mut last) = (Vec::new(), "", Instant::now());
+            let mut check = |stage: &'static str| -> Option<Rest> {
+                looks.push((stage_at, last.elapsed().as_secs_f64()));
+                stage_at = stage;
+                last = Instant::now();
+                None
+            };
+            std::hint::black_box(block_on(analyze_run_paced(
+                &run,
+                &cfg,
+                &mut Pace::with(&mut check),
+            )));
+            looks.push((stage_at, last.elapsed().as_secs_f64()));
+            longest.push(looks.iter().map(|l| l.1).fold(0.0, f64::max));
+            for (k, stage) in STAGES.iter().enumerate() {
+                let secs: f64 = looks.iter().filter(|l| l.0 == *stage).map(|l| l.1).sum();
+                if per_stage.len() <= k {
+                    per_stage.push((stage, Vec::new()));
                 }
-                per_stage[i].1.push(secs);
-                i += 1;
+                per_stage[k].1.push(secs);
             }
-            std::hint::black_box(staged.finish());
         }
         let figures: Vec<String> = per_stage
             .into_iter()
             .map(|(name, t)| format!("{name} {:.1} ms", Timings::from(t).median() * 1e3))
             .collect();
         println!(
-            "stages {:>9} spans (medians of 5): {}",
+            "stages {:>9} spans (medians of 5): {}; longest stretch between two looks {:.1} ms",
             n,
-            figures.join(", ")
+            figures.join(", "),
+            Timings::from(longest).median() * 1e3
         );
     }
 

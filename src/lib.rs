@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod fasthash;
 pub mod ingest;
 pub mod model;
+pub mod pace;
 pub mod share;
 pub mod sorting;
 pub mod view;

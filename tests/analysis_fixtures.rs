@@ -184,56 +184,42 @@ fn seed003_sessions_use_the_run_totals_for_tokens() {
     }
 }
 
-/// The page analyses a big run one stage at a time, yielding to the browser in between: it must
-/// get exactly what the CLI's one call gets, stage by stage, on every run of a real fixture
-/// folder (seed 002: several runs, failures, loops) and the Jaeger GenAI trace.
+/// The page's analysis rests whenever its time slice is used up; resting at every look must not
+/// change a figure. Seed 002's runs (several runs, failures, loops), the Jaeger GenAI trace and a
+/// generated 20,000-span trace, each analysed with a rest at every look, against `analyze_run`.
 #[test]
-fn staged_analysis_equals_the_one_call() {
-    use spoor::analysis::{anomaly, critical_path, summary, timing, StagedAnalysis, Tree};
+fn an_analysis_cut_at_every_look_equals_the_one_call() {
+    use spoor::analysis::{analyze_run_paced, STAGES};
+    use spoor::ingest::synth::{otlp_json, Synth};
+    use spoor::pace::{block_on, Pace};
+    use std::cell::{Cell, RefCell};
     let cfg = AnalysisConfig::default();
     let mut ws = load_dir("seed-formats/seed002-sre-agent");
     ws.runs
         .extend(load_file("jaeger/genai-test-trace.json").runs);
-    assert!(ws.runs.len() >= 3, "runs: {}", ws.runs.len());
+    let big = otlp_json(Synth {
+        spans: 20_000,
+        traces: 1,
+        seed: 11,
+    });
+    ws.runs
+        .extend(common::load_files(&[("big.json", big.as_bytes())]).runs);
+    assert!(ws.runs.len() >= 4, "runs: {}", ws.runs.len());
     for run in &ws.runs {
-        let mut staged = StagedAnalysis::new(run, &cfg);
-        let mut names = Vec::new();
-        while let Some(name) = staged.next_stage() {
-            names.push(name);
-            assert!(staged.step());
+        let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
+        let mut check = common::rest_at_every_look(&rests, &stages);
+        let paced = block_on(analyze_run_paced(run, &cfg, &mut Pace::with(&mut check)));
+        assert_eq!(*stages.borrow(), STAGES, "{}", run.id);
+        if run.spans.len() == 20_000 {
+            // Rests inside the stages, not only between them: a look every 1,024 items of
+            // several passes over the spans.
+            assert!(rests.get() > 5 * 20_000 / 1024, "rests: {}", rests.get());
         }
-        assert!(!staged.step(), "a finished analysis runs nothing more");
         assert_eq!(
-            names,
-            [
-                "tree",
-                "self times",
-                "critical path",
-                "tokens and cost",
-                "anomalies"
-            ]
-        );
-        let a = staged.finish();
-        // Each stage's own function called directly, in order.
-        let tree = Tree::build(run);
-        let sections = critical_path::critical_sections(run, &tree);
-        let s = summary::summarize(run, &tree, &cfg.prices);
-        let anomalies = anomaly::detect(run, &tree, &s, &cfg.thresholds);
-        assert_eq!(a.self_times, timing::self_times(run, &tree), "{}", run.id);
-        assert_eq!(a.critical_sections, sections, "{}", run.id);
-        assert_eq!(a.critical_path, critical_path::spans_of(&sections));
-        let same = |a: serde_json::Result<String>, b: serde_json::Result<String>| {
-            assert_eq!(a.unwrap(), b.unwrap(), "{}", run.id)
-        };
-        same(serde_json::to_string(&a.tree), serde_json::to_string(&tree));
-        same(serde_json::to_string(&a.summary), serde_json::to_string(&s));
-        same(
-            serde_json::to_string(&a.anomalies),
-            serde_json::to_string(&anomalies),
-        );
-        assert_eq!(
-            serde_json::to_string(&a).unwrap(),
-            serde_json::to_string(&analyze_run(run, &cfg)).unwrap()
+            serde_json::to_string(&paced).unwrap(),
+            serde_json::to_string(&analyze_run(run, &cfg)).unwrap(),
+            "{}",
+            run.id
         );
     }
 }

@@ -6,8 +6,10 @@ mod common;
 
 use common::{load_one, FIXTURES};
 use spoor::ingest::synth::{otlp_json, Synth};
-use spoor::ingest::{add_streamed, FileStream};
+use spoor::ingest::{add_streamed, add_streamed_paced, FileStream};
 use spoor::model::{Severity, Workspace};
+use spoor::pace::{block_on, Pace};
+use std::cell::{Cell, RefCell};
 use std::path::Path;
 
 /// Loads `bytes` as the page does: streamed in `chunk`-byte pieces when the stream takes the
@@ -263,11 +265,12 @@ fn a_streamed_file_dropped_twice_is_loaded_once() {
     );
 }
 
-/// The page adds a streamed file in steps (four per run: duplicates, checks, parents, bounds),
-/// painting in between. Stepped, a file with repairs to make (an orphan, a duplicate id, an end
-/// before its start) in two traces gives what the whole-file reader gives, problems included.
+/// The page adds a streamed file resting whenever its time slice is used up, painting in
+/// between. Resting at every look, a file with repairs to make (an orphan, a duplicate id, an end
+/// before its start) in two traces gives what the whole-file reader gives, problems included, and
+/// so does a generated 20,000-span file in three traces.
 #[test]
-fn a_streamed_file_added_in_steps_equals_the_whole_file_reader() {
+fn a_streamed_file_added_with_rests_equals_the_whole_file_reader() {
     let span = |trace: &str, id: &str, parent: &str, start: u64, end: u64| {
         format!(
             r#"{{"traceId":"{trace}","spanId":"{id}","parentSpanId":"{parent}","name":"s{id}","startTimeUnixNano":"{start}","endTimeUnixNano":"{end}"}}"#
@@ -291,13 +294,14 @@ fn a_streamed_file_added_in_steps_equals_the_whole_file_reader() {
         .finish()
         .expect("repairs are assembly's job: the file streams");
     let mut ws = Workspace::default();
-    let mut adding = spoor::ingest::start_streamed(&mut ws, file);
-    let mut steps = 0;
-    while adding.step(&mut ws) {
-        steps += 1;
-    }
-    adding.finish(&mut ws);
-    assert_eq!(steps, 4 * 2, "two runs, four steps each");
+    let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
+    let mut check = common::rest_at_every_look(&rests, &stages);
+    block_on(add_streamed_paced(
+        &mut ws,
+        file,
+        &mut Pace::with(&mut check),
+    ));
+    assert!(rests.get() >= 2 * 2, "two runs, rests: {}", rests.get());
     let whole = load_one("r.json", doc.as_bytes());
     assert!(same(&ws, &whole));
     let spans: usize = ws.runs.iter().map(|r| r.spans.len()).sum();
@@ -313,4 +317,23 @@ fn a_streamed_file_added_in_steps_equals_the_whole_file_reader() {
             "{words}: {problems:?}"
         );
     }
+    let doc = otlp_json(Synth {
+        spans: 20_000,
+        traces: 3,
+        seed: 5,
+    });
+    let mut stream = FileStream::start("big.json", doc.len() as u64, doc.as_bytes()).unwrap();
+    stream.push(doc.as_bytes());
+    let mut ws = Workspace::default();
+    let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
+    let mut check = common::rest_at_every_look(&rests, &stages);
+    let file = stream.finish().expect("a generated trace streams");
+    block_on(add_streamed_paced(
+        &mut ws,
+        file,
+        &mut Pace::with(&mut check),
+    ));
+    // A look every 1,024 spans of several passes over them, not only between the passes.
+    assert!(rests.get() > 3 * 20_000 / 1024, "rests: {}", rests.get());
+    assert!(same(&ws, &load_one("big.json", doc.as_bytes())));
 }

@@ -18,6 +18,7 @@
 
 use super::tree::Tree;
 use crate::model::{Run, SpanIdx};
+use crate::pace::Pace;
 use serde::Serialize;
 
 /// A stretch of time on the critical path owned by one span.
@@ -30,21 +31,37 @@ pub struct Section {
 
 /// The spans on the critical path, in time order (each once, at its first section).
 pub fn critical_path(run: &Run, tree: &Tree) -> Vec<SpanIdx> {
-    spans_of(&critical_sections(run, tree))
+    let sections = critical_sections(run, tree);
+    crate::pace::block_on(spans_of(&sections, &mut Pace::never()))
 }
 
 /// Distinct spans of time-ordered sections, in order of first appearance.
-pub fn spans_of(sections: &[Section]) -> Vec<SpanIdx> {
-    let mut seen = std::collections::HashSet::new();
-    sections
+pub async fn spans_of(sections: &[Section], pace: &mut Pace<'_>) -> Vec<SpanIdx> {
+    // A flag per span index rather than a hash set: a million-span run's path can have two
+    // million sections.
+    let n = sections
         .iter()
-        .filter(|s| seen.insert(s.span))
-        .map(|s| s.span)
-        .collect()
+        .map(|s| s.span as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut seen = vec![false; n];
+    let mut out = Vec::new();
+    for s in sections {
+        if !std::mem::replace(&mut seen[s.span as usize], true) {
+            out.push(s.span);
+        }
+        pace.tick().await;
+    }
+    out
 }
 
 /// The critical path as sections in time order. Empty for an empty run.
 pub fn critical_sections(run: &Run, tree: &Tree) -> Vec<Section> {
+    crate::pace::block_on(critical_sections_paced(run, tree, &mut Pace::never()))
+}
+
+/// [`critical_sections`], resting as `pace` says (the page's million-span runs).
+pub async fn critical_sections_paced(run: &Run, tree: &Tree, pace: &mut Pace<'_>) -> Vec<Section> {
     let Some(root) = tree.root else {
         return Vec::new();
     };
@@ -55,6 +72,7 @@ pub fn critical_sections(run: &Run, tree: &Tree) -> Vec<Section> {
     let mut end = vec![0i64; n];
     let mut kept = vec![false; n];
     for &i in &tree.preorder {
+        pace.tick().await;
         let (mut a, mut b) = (tree.start_ns[i as usize], tree.end_ns[i as usize]);
         match tree.parent[i as usize] {
             None => kept[i as usize] = true,
@@ -87,6 +105,7 @@ pub fn critical_sections(run: &Run, tree: &Tree) -> Vec<Section> {
         );
         by_end[from..].sort_unstable_by_key(|&c| (end[c as usize], start[c as usize], c));
         off[i + 1] = by_end.len() as u32;
+        pace.tick().await;
     }
     // Exclusive upper bound of still-eligible children, per span (relative to `off[span]`).
     let mut cursor: Vec<u32> = (0..n).map(|i| off[i + 1] - off[i]).collect();
@@ -134,6 +153,7 @@ pub fn critical_sections(run: &Run, tree: &Tree) -> Vec<Section> {
                 _ => break,
             }
         }
+        pace.tick().await;
     }
     out.reverse();
     out

@@ -23,6 +23,7 @@ pub mod tree;
 mod usage;
 
 use crate::model::{Run, SpanIdx};
+use crate::pace::{Pace, Paced};
 use serde::Serialize;
 
 pub use anomaly::{Anomaly, AnomalyKind, Thresholds, Waste};
@@ -62,96 +63,49 @@ pub struct RunAnalysis {
 
 /// The one call the UI and CLI make: tree, self times, critical path, summary and anomalies.
 pub fn analyze_run(run: &Run, cfg: &AnalysisConfig) -> RunAnalysis {
-    StagedAnalysis::new(run, cfg).finish()
+    crate::pace::block_on(analyze(run, cfg, &mut Pace::never()))
 }
 
-/// [`analyze_run`] one stage at a time. At a million spans the whole analysis takes over a
-/// second; the page runs a stage, lets the browser paint and answer input, then runs the next,
-/// so it is never frozen for the whole of it. Same stages, same order, same result.
-pub struct StagedAnalysis<'a> {
+/// [`analyze_run`] with a [`Pace`]: at a million spans the analysis takes over a second, and the
+/// page rests between slices of it (and names the stage in its progress message) so it is never
+/// frozen for the whole of it. Same code, same result: `analyze_run` is this with a pace that
+/// never rests.
+pub fn analyze_run_paced<'a, 'p: 'a>(
     run: &'a Run,
     cfg: &'a AnalysisConfig,
-    state: Stage,
+    pace: &'a mut Pace<'p>,
+) -> Paced<'a, RunAnalysis> {
+    Box::pin(analyze(run, cfg, pace))
 }
 
-/// What has been computed so far; each variant carries the results the next stages need.
-enum Stage {
-    Tree,
-    SelfTimes(Tree),
-    CriticalPath(Tree, Vec<i64>),
-    Summary(Tree, Vec<i64>, Vec<critical_path::Section>),
-    Anomalies(Tree, Vec<i64>, Vec<critical_path::Section>, Box<RunSummary>),
-    Done(Box<RunAnalysis>),
-}
-
-impl<'a> StagedAnalysis<'a> {
-    pub fn new(run: &'a Run, cfg: &'a AnalysisConfig) -> Self {
-        StagedAnalysis {
-            run,
-            cfg,
-            state: Stage::Tree,
-        }
-    }
-
-    /// Words for the stage [`step`](Self::step) runs next, for a progress message; `None` when
-    /// the analysis is complete.
-    pub fn next_stage(&self) -> Option<&'static str> {
-        Some(match self.state {
-            Stage::Tree => "tree",
-            Stage::SelfTimes(..) => "self times",
-            Stage::CriticalPath(..) => "critical path",
-            Stage::Summary(..) => "tokens and cost",
-            Stage::Anomalies(..) => "anomalies",
-            Stage::Done(_) => return None,
-        })
-    }
-
-    /// Runs the next stage; `false` once the analysis is complete (nothing was run).
-    pub fn step(&mut self) -> bool {
-        let (run, cfg) = (self.run, self.cfg);
-        self.state = match std::mem::replace(&mut self.state, Stage::Tree) {
-            Stage::Tree => Stage::SelfTimes(Tree::build(run)),
-            Stage::SelfTimes(tree) => {
-                let self_times = timing::self_times(run, &tree);
-                Stage::CriticalPath(tree, self_times)
-            }
-            Stage::CriticalPath(tree, self_times) => {
-                let sections = critical_path::critical_sections(run, &tree);
-                Stage::Summary(tree, self_times, sections)
-            }
-            Stage::Summary(tree, self_times, sections) => {
-                let summary = Box::new(summary::summarize(run, &tree, &cfg.prices));
-                Stage::Anomalies(tree, self_times, sections, summary)
-            }
-            Stage::Anomalies(tree, self_times, critical_sections, summary) => {
-                let anomalies = anomaly::detect(run, &tree, &summary, &cfg.thresholds);
-                Stage::Done(Box::new(RunAnalysis {
-                    critical_path: critical_path::spans_of(&critical_sections),
-                    tree,
-                    self_times,
-                    critical_sections,
-                    summary: *summary,
-                    anomalies,
-                }))
-            }
-            done @ Stage::Done(_) => {
-                self.state = done;
-                return false;
-            }
-        };
-        true
-    }
-
-    /// Runs the stages left and hands back the analysis.
-    pub fn finish(mut self) -> RunAnalysis {
-        loop {
-            match self.state {
-                Stage::Done(analysis) => return *analysis,
-                other => {
-                    self.state = other;
-                    self.step();
-                }
-            }
-        }
+async fn analyze(run: &Run, cfg: &AnalysisConfig, pace: &mut Pace<'_>) -> RunAnalysis {
+    pace.enter(STAGES[0]).await;
+    let tree = Tree::build_paced(run, pace).await;
+    pace.enter(STAGES[1]).await;
+    let self_times = timing::self_times(run, &tree);
+    pace.enter(STAGES[2]).await;
+    let critical_sections = critical_path::critical_sections_paced(run, &tree, pace).await;
+    let critical_path = critical_path::spans_of(&critical_sections, pace).await;
+    pace.enter(STAGES[3]).await;
+    let summary = summary::summarize_paced(run, &tree, &cfg.prices, pace).await;
+    pace.enter(STAGES[4]).await;
+    let anomalies = anomaly::detect_paced(run, &tree, &summary, &cfg.thresholds, pace).await;
+    RunAnalysis {
+        tree,
+        self_times,
+        critical_path,
+        critical_sections,
+        summary,
+        anomalies,
     }
 }
+
+/// The analysis's stages in order, as [`analyze_run_paced`] names them to its pace: words for a
+/// progress message ("Analysing 1,000,000 spans… anomalies").
+pub const STAGES: [&str; 5] = [
+    "tree",
+    "self times",
+    "critical path",
+    "tokens and cost",
+    "anomalies",
+];

@@ -26,6 +26,7 @@ use super::tree::Tree;
 use super::usage::{span_figures, Pricing, SpanFigures, UsageRow};
 use crate::fasthash::{call_hash, FastMap};
 use crate::model::{Run, SpanIdx, SpanKind, Status};
+use crate::pace::Pace;
 use crate::sorting;
 use serde::Serialize;
 
@@ -155,6 +156,16 @@ fn kind_index(k: SpanKind) -> usize {
 
 /// Summarizes a run; see the module docs for each definition.
 pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
+    crate::pace::block_on(summarize_paced(run, tree, prices, &mut Pace::never()))
+}
+
+/// [`summarize`], resting as `pace` says (the page's million-span runs).
+pub async fn summarize_paced(
+    run: &Run,
+    tree: &Tree,
+    prices: &PriceTable,
+    pace: &mut Pace<'_>,
+) -> RunSummary {
     let bounds = tree.bounds;
     let n = run.spans.len();
     let mut kind_counts = [0usize; SpanKind::ALL.len()];
@@ -170,6 +181,7 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
 
     // The one pass that reads every span.
     for (i, s) in run.spans.iter().enumerate() {
+        pace.tick().await;
         let idx = i as SpanIdx;
         kind_counts[kind_index(s.kind)] += 1;
         running += usize::from(s.end_ns.is_none());
@@ -219,14 +231,17 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
     }
 
     // Tokens and cost: only the spans whose usage or reported cost counts are read again.
+    pace.point().await;
     let mut pricing = Pricing::new(prices);
-    let fig = span_figures(n, tree, &usage_rows, &mut pricing);
+    let fig = span_figures(n, tree, &usage_rows, &mut pricing, pace).await;
+    pace.point().await;
     let mut tokens = TokenTotals::default();
     let mut reported: Option<f64> = None;
     let mut computed: Option<f64> = None;
     let mut unpriced: Vec<String> = Vec::new();
     let mut calls_with_usage = 0;
     for r in &usage_rows {
+        pace.tick().await;
         let i = r.idx as usize;
         if fig.reported_counted[i] {
             *reported.get_or_insert(0.0) += r.reported.unwrap_or(0.0);
@@ -281,8 +296,10 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
     for list in [&mut lists.llm, &mut lists.iterations, &mut lists.errors] {
         // Stable: equal starts keep index order.
         sorting::sort_by_key(list, |&i| starts[i as usize]);
+        pace.point().await;
     }
     sorting::sort_by_key(&mut tool_calls_raw, |&(st, i, _, _)| (st, i));
+    pace.point().await;
     lists.tools = tool_calls_raw.iter().map(|t| t.1).collect();
     lists.tool_name_ids = tool_calls_raw.iter().map(|t| t.2).collect();
     lists.tool_call_hashes = tool_calls_raw.iter().map(|t| t.3).collect();
@@ -299,6 +316,12 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
     };
     let tool_calls = kind_counts[kind_index(SpanKind::Tool)];
     let tool_ok: usize = tools.values().map(|a| a.successes).sum();
+    pace.point().await;
+    let tools = finish(tools);
+    pace.point().await;
+    let models = finish(models);
+    pace.point().await;
+    let model_latency = LatencyStats::from_samples(&mut model_lat);
     RunSummary {
         spans: n,
         llm_calls,
@@ -316,9 +339,9 @@ pub fn summarize(run: &Run, tree: &Tree, prices: &PriceTable) -> RunSummary {
         start_ns: bounds.start_ns,
         end_ns: bounds.end_ns,
         duration_ns: bounds.duration_ns(),
-        tools: finish(tools),
-        models: finish(models),
-        model_latency: LatencyStats::from_samples(&mut model_lat),
+        tools,
+        models,
+        model_latency,
         tool_success_rate: (tool_calls > 0).then(|| tool_ok as f64 / tool_calls as f64),
         tokens,
         calls_with_usage,

@@ -6,6 +6,7 @@
 
 use super::bounds::RunBounds;
 use crate::model::{flags, Run, SpanIdx};
+use crate::pace::Pace;
 use serde::Serialize;
 
 /// The tree of one run. Children are stored compressed (CSR): the children of span `i` are
@@ -40,6 +41,11 @@ pub struct Tree {
 impl Tree {
     /// Builds the tree from the spans' resolved `parent` indices.
     pub fn build(run: &Run) -> Tree {
+        crate::pace::block_on(Tree::build_paced(run, &mut Pace::never()))
+    }
+
+    /// [`build`](Self::build), resting as `pace` says (the page's million-span runs).
+    pub async fn build_paced(run: &Run, pace: &mut Pace<'_>) -> Tree {
         let n = run.spans.len();
         if n == 0 {
             return Tree {
@@ -63,6 +69,7 @@ impl Tree {
             lo = lo.min(s.start_ns);
             hi = hi.max(s.end_ns.unwrap_or(s.start_ns)).max(s.start_ns);
             flagged[i] = s.has_flag(flags::ORPHAN);
+            pace.tick().await;
         }
         // Same rule as `RunBounds::of`, from the figures just gathered.
         let bounds = RunBounds::from_extent(run, lo, hi);
@@ -100,8 +107,8 @@ impl Tree {
         // Walk from the root; spans never reached sit on a parent cycle: cut the link of the
         // first unreached one (by index), hang it under the root, walk again from it.
         let mut reached = vec![false; n];
-        let (mut off, mut ids) = csr(&parent, &start_ns, n);
-        mark_reachable(root, &off, &ids, &mut reached);
+        let (mut off, mut ids) = csr(&parent, &start_ns, n, pace).await;
+        mark_reachable(root, &off, &ids, &mut reached, pace).await;
         let mut cut_any = false;
         for i in 0..n {
             if !reached[i] {
@@ -110,11 +117,11 @@ impl Tree {
                 cut_any = true;
                 // `i`'s own children list is unchanged, so the old lists still walk its new
                 // subtree; the stale edge from its old parent leads back to a reached span.
-                mark_reachable(i, &off, &ids, &mut reached);
+                mark_reachable(i, &off, &ids, &mut reached, pace).await;
             }
         }
         if cut_any {
-            let (o2, i2) = csr(&parent, &start_ns, n);
+            let (o2, i2) = csr(&parent, &start_ns, n, pace).await;
             off = o2;
             ids = i2;
         }
@@ -130,6 +137,7 @@ impl Tree {
                 depth[c as usize] = depth[s as usize] + 1;
                 stack.push(c);
             }
+            pace.tick().await;
         }
 
         Tree {
@@ -175,11 +183,17 @@ impl Tree {
 }
 
 /// Children lists in CSR form, each sorted by (start, index).
-fn csr(parent: &[Option<SpanIdx>], start_ns: &[i64], n: usize) -> (Vec<u32>, Vec<SpanIdx>) {
+async fn csr(
+    parent: &[Option<SpanIdx>],
+    start_ns: &[i64],
+    n: usize,
+    pace: &mut Pace<'_>,
+) -> (Vec<u32>, Vec<SpanIdx>) {
     let mut off = vec![0u32; n + 1];
     for p in parent.iter().flatten() {
         off[*p as usize + 1] += 1;
     }
+    pace.point().await;
     for i in 0..n {
         off[i + 1] += off[i];
     }
@@ -192,10 +206,12 @@ fn csr(parent: &[Option<SpanIdx>], start_ns: &[i64], n: usize) -> (Vec<u32>, Vec
             *slot += 1;
         }
     }
+    pace.point().await;
     for i in 0..n {
         let seg = &mut ids[off[i] as usize..off[i + 1] as usize];
         if seg.len() > 1 {
             sort_by_start(seg, start_ns);
+            pace.ticks(seg.len().min(1 << 16) as u32).await;
         }
     }
     (off, ids)
@@ -208,9 +224,16 @@ pub fn sort_by_start(ids: &mut [SpanIdx], start_ns: &[i64]) {
     ids.sort_unstable_by_key(|&c| (start_ns[c as usize], c));
 }
 
-fn mark_reachable(from: usize, off: &[u32], ids: &[SpanIdx], reached: &mut [bool]) {
+async fn mark_reachable(
+    from: usize,
+    off: &[u32],
+    ids: &[SpanIdx],
+    reached: &mut [bool],
+    pace: &mut Pace<'_>,
+) {
     let mut stack = vec![from as SpanIdx];
     while let Some(s) = stack.pop() {
+        pace.tick().await;
         if reached[s as usize] {
             continue;
         }

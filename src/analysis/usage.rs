@@ -9,6 +9,7 @@ use super::cost::{PriceTable, TokenCounts};
 use super::tree::Tree;
 use crate::fasthash::FastMap;
 use crate::model::{Span, SpanIdx, SpanKind, Usage};
+use crate::pace::Pace;
 
 /// Per-span figures after the no-double-count rule.
 #[derive(Debug, Clone, Default)]
@@ -75,11 +76,12 @@ impl<'a> Pricing<'a> {
 
 /// Which spans count: those that carry the figure (`has`) while none of their descendants do.
 /// Bottom-up over the tree's pre-order, reading only flags and parents.
-pub fn counted(tree: &Tree, has: &[bool]) -> Vec<bool> {
+async fn counted(tree: &Tree, has: &[bool], pace: &mut Pace<'_>) -> Vec<bool> {
     let n = has.len();
     let mut below = vec![false; n];
     let mut out = vec![false; n];
     for &i in tree.preorder.iter().rev() {
+        pace.tick().await;
         let i = i as usize;
         out[i] = has[i] && !below[i];
         if let Some(p) = tree.parent[i] {
@@ -116,11 +118,12 @@ impl<'a> UsageRow<'a> {
 }
 
 /// Fills the per-span figures for the spans whose usage or reported cost counts.
-pub fn span_figures<'a>(
+pub async fn span_figures<'a>(
     n: usize,
     tree: &Tree,
     rows: &[UsageRow<'a>],
     pricing: &mut Pricing<'a>,
+    pace: &mut Pace<'_>,
 ) -> SpanFigures {
     let mut has_usage = vec![false; n];
     let mut has_cost = vec![false; n];
@@ -129,13 +132,14 @@ pub fn span_figures<'a>(
         has_cost[r.idx as usize] = r.reported.is_some();
     }
     let mut f = SpanFigures {
-        usage_counted: counted(tree, &has_usage),
-        reported_counted: counted(tree, &has_cost),
+        usage_counted: counted(tree, &has_usage, pace).await,
+        reported_counted: counted(tree, &has_cost, pace).await,
         tokens: vec![0; n],
         cost_usd: vec![0.0; n],
         computed_usd: vec![None; n],
     };
     for r in rows {
+        pace.tick().await;
         let i = r.idx as usize;
         if f.usage_counted[i] {
             f.tokens[i] = usage_total(&r.usage);

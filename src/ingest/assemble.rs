@@ -9,23 +9,52 @@
 use super::{repair, Fragment};
 use crate::fasthash::FastMap;
 use crate::model::{flags, Format, Run, RunStatus, Span, SpanIdx, Status, Workspace};
+use crate::pace::Pace;
 
 /// Merges fragments into `ws` and returns their side records for `seed_join::join`.
 pub fn merge(ws: &mut Workspace, fragments: Vec<Fragment>) -> Vec<super::seed_join::Pending> {
-    start(ws, fragments).finish(ws)
+    crate::pace::block_on(merge_paced(ws, fragments, &mut Pace::never()))
 }
 
-/// Moves the fragments' runs into `ws` (runs with one id become one run) and returns the rest of
-/// the merge as steps: a touched run's checks take about a second at a million spans, and the
-/// page runs them one step at a time so it can paint in between.
-pub fn start(ws: &mut Workspace, fragments: Vec<Fragment>) -> Merge {
+/// [`merge`], resting as `pace` says: a touched run's checks take about a second at a million
+/// spans, and the page rests between slices of them so it can paint.
+pub async fn merge_paced(
+    ws: &mut Workspace,
+    fragments: Vec<Fragment>,
+    pace: &mut Pace<'_>,
+) -> Vec<super::seed_join::Pending> {
+    let (touched, pending) = absorb_fragments(ws, fragments);
+    let mut report = repair::Report::default();
+    for (idx, old_len) in touched {
+        let Some(run) = ws.runs.get_mut(idx) else {
+            continue;
+        };
+        let parents = drop_copies_and_flag_duplicates(run, old_len, &mut report, pace).await;
+        pace.point().await;
+        for span in run.spans.iter_mut().skip(old_len) {
+            repair::check_span(span, &run.id, &mut report);
+            pace.tick().await;
+        }
+        resolve_parents(run, &mut report, parents, pace).await;
+        fill_run(run, pace).await;
+    }
+    ws.problems.extend(report.into_problems(&ws.files));
+    crate::sorting::sort_by(&mut ws.runs, by_start);
+    pending
+}
+
+/// Moves the fragments' runs into `ws` (runs with one id become one run). Returns the touched
+/// runs, each as (index in `ws.runs`, span count before this batch), and the side records.
+fn absorb_fragments(
+    ws: &mut Workspace,
+    fragments: Vec<Fragment>,
+) -> (Vec<(usize, usize)>, Vec<super::seed_join::Pending>) {
     let mut index: FastMap<String, usize> = ws
         .runs
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
-    // run index → span count before this batch
     let mut touched: Vec<(usize, usize)> = Vec::new();
     let mut pending = Vec::new();
     for fragment in fragments {
@@ -50,78 +79,7 @@ pub fn start(ws: &mut Workspace, fragments: Vec<Fragment>) -> Merge {
             }
         }
     }
-    Merge {
-        touched,
-        next: 0,
-        stage: RunStage::Duplicates,
-        parents: None,
-        report: repair::Report::default(),
-        pending,
-    }
-}
-
-/// The checks left after [`start`]: four steps per touched run, then the report.
-pub struct Merge {
-    /// Touched runs: (index in `ws.runs`, span count before this batch).
-    touched: Vec<(usize, usize)>,
-    next: usize,
-    stage: RunStage,
-    /// Parents looked up by the duplicate check, for the parent step.
-    parents: Option<Vec<Option<usize>>>,
-    report: repair::Report,
-    pending: Vec<super::seed_join::Pending>,
-}
-
-#[derive(Clone, Copy)]
-enum RunStage {
-    Duplicates,
-    Check,
-    Parents,
-    Fill,
-}
-
-impl Merge {
-    /// Runs the next step on `ws` (the workspace given to [`start`]); `false` when none is left.
-    pub fn step(&mut self, ws: &mut Workspace) -> bool {
-        let Some(&(idx, old_len)) = self.touched.get(self.next) else {
-            return false;
-        };
-        let stage = self.stage;
-        self.stage = match stage {
-            RunStage::Duplicates => RunStage::Check,
-            RunStage::Check => RunStage::Parents,
-            RunStage::Parents => RunStage::Fill,
-            RunStage::Fill => {
-                self.next += 1;
-                RunStage::Duplicates
-            }
-        };
-        let Some(run) = ws.runs.get_mut(idx) else {
-            return true;
-        };
-        match stage {
-            RunStage::Duplicates => {
-                self.parents = drop_copies_and_flag_duplicates(run, old_len, &mut self.report);
-            }
-            RunStage::Check => {
-                for span in run.spans.iter_mut().skip(old_len) {
-                    repair::check_span(span, &run.id, &mut self.report);
-                }
-            }
-            RunStage::Parents => resolve_parents(run, &mut self.report, self.parents.take()),
-            RunStage::Fill => fill_run(run),
-        }
-        true
-    }
-
-    /// Runs the steps left, reports the repairs, puts the runs in start order and returns the
-    /// side records for `seed_join::join`.
-    pub fn finish(mut self, ws: &mut Workspace) -> Vec<super::seed_join::Pending> {
-        while self.step(ws) {}
-        ws.problems.extend(self.report.into_problems(&ws.files));
-        crate::sorting::sort_by(&mut ws.runs, by_start);
-        self.pending
-    }
+    (touched, pending)
 }
 
 /// The run list's order: by start, runs without a start last. One function for both places that
@@ -221,16 +179,18 @@ fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// are kept and flagged.
 /// Returns each span's parent looked up by id (see [`parent_lookup`]) when no span was removed,
 /// so the parents need not be looked up in a second map of every id (a million at 1M spans).
-fn drop_copies_and_flag_duplicates(
+async fn drop_copies_and_flag_duplicates(
     run: &mut Run,
     old_len: usize,
     report: &mut repair::Report,
+    pace: &mut Pace<'_>,
 ) -> Option<Vec<Option<usize>>> {
     let mut first: FastMap<&str, usize> = FastMap::default();
     first.reserve(run.spans.len());
     let mut copies: Vec<(usize, usize)> = Vec::new(); // (dropped, kept)
     let mut dups: Vec<(usize, usize)> = Vec::new();
     for (i, s) in run.spans.iter().enumerate() {
+        pace.tick().await;
         let Some(&j) = first.get(s.id.as_str()) else {
             first.insert(&s.id, i);
             continue;
@@ -245,7 +205,11 @@ fn drop_copies_and_flag_duplicates(
             _ => dups.push((j, i)),
         }
     }
-    let parents = copies.is_empty().then(|| parent_lookup(&run.spans, &first));
+    pace.point().await;
+    let parents = match copies.is_empty() {
+        true => Some(parent_lookup(&run.spans, &first, pace).await),
+        false => None,
+    };
     drop(first);
     for &(j, i) in &dups {
         for k in [j, i] {
@@ -301,12 +265,20 @@ fn drop_copies_and_flag_duplicates(
 
 /// Each span's parent by id, from a map of each id to its first span: `Some(usize::MAX)` for no
 /// parent id, `None` for a parent id no span has.
-fn parent_lookup(spans: &[Span], first: &FastMap<&str, usize>) -> Vec<Option<usize>> {
-    spans
-        .iter()
-        .map(|s| s.parent_id.as_deref().map(|p| first.get(p).copied()))
-        .map(|p| p.unwrap_or(Some(usize::MAX)))
-        .collect()
+async fn parent_lookup(
+    spans: &[Span],
+    first: &FastMap<&str, usize>,
+    pace: &mut Pace<'_>,
+) -> Vec<Option<usize>> {
+    let mut out = Vec::with_capacity(spans.len());
+    for s in spans {
+        out.push(match s.parent_id.as_deref() {
+            Some(p) => first.get(p).copied(),
+            None => Some(usize::MAX),
+        });
+        pace.tick().await;
+    }
+    out
 }
 
 /// The same span in every field but where it was read from (and what loading derived).
@@ -319,20 +291,30 @@ fn same_content(a: &Span, b: &Span) -> bool {
 }
 
 /// Resolves every span's parent index; flags (and reports once) orphans and cut cycles.
-fn resolve_parents(run: &mut Run, report: &mut repair::Report, known: Option<Vec<Option<usize>>>) {
+async fn resolve_parents(
+    run: &mut Run,
+    report: &mut repair::Report,
+    known: Option<Vec<Option<usize>>>,
+    pace: &mut Pace<'_>,
+) {
     let n = run.spans.len();
     let was: Vec<u8> = run.spans.iter().map(|s| s.flags).collect();
-    let parents: Vec<Option<usize>> = known.unwrap_or_else(|| {
-        let mut first: FastMap<&str, usize> = FastMap::default();
-        first.reserve(n);
-        for (i, s) in run.spans.iter().enumerate() {
-            first.entry(s.id.as_str()).or_insert(i);
+    let parents: Vec<Option<usize>> = match known {
+        Some(known) => known,
+        None => {
+            let mut first: FastMap<&str, usize> = FastMap::default();
+            first.reserve(n);
+            for (i, s) in run.spans.iter().enumerate() {
+                first.entry(s.id.as_str()).or_insert(i);
+                pace.tick().await;
+            }
+            parent_lookup(&run.spans, &first, pace).await
         }
-        parent_lookup(&run.spans, &first)
-    });
+    };
     // usize::MAX marks "no parent id"; None marks "parent id not found".
     let mut parent: Vec<Option<usize>> = Vec::with_capacity(n);
     for (s, p) in run.spans.iter_mut().zip(&parents) {
+        pace.tick().await;
         s.flags &= !(flags::ORPHAN | flags::CYCLE_CUT);
         match p {
             Some(usize::MAX) => parent.push(None),
@@ -343,8 +325,9 @@ fn resolve_parents(run: &mut Run, report: &mut repair::Report, known: Option<Vec
             }
         }
     }
-    cut_cycles(&mut parent, &mut run.spans);
+    cut_cycles(&mut parent, &mut run.spans, pace).await;
     for (i, s) in run.spans.iter_mut().enumerate() {
+        pace.tick().await;
         s.parent = parent.get(i).copied().flatten().map(|p| p as SpanIdx);
         let before = was.get(i).copied().unwrap_or(0);
         for (flag, kind) in [
@@ -359,7 +342,7 @@ fn resolve_parents(run: &mut Run, report: &mut repair::Report, known: Option<Vec
 }
 
 /// Cuts one link in every parent loop (including a span that is its own parent), in O(n).
-fn cut_cycles(parent: &mut [Option<usize>], spans: &mut [Span]) {
+async fn cut_cycles(parent: &mut [Option<usize>], spans: &mut [Span], pace: &mut Pace<'_>) {
     const NEW: u8 = 0;
     const ON_PATH: u8 = 1;
     const DONE: u8 = 2;
@@ -386,29 +369,37 @@ fn cut_cycles(parent: &mut [Option<usize>], spans: &mut [Span]) {
             state[i] = DONE;
         }
         path.clear();
+        pace.tick().await;
     }
 }
 
 /// Fills what the source did not state from the spans: name, bounds, status.
-fn fill_run(run: &mut Run) {
+async fn fill_run(run: &mut Run, pace: &mut Pace<'_>) {
     let derived = run.format == Some(Format::Otlp);
-    let root = run
-        .spans
-        .iter()
-        .filter(|s| s.parent_id.is_none())
-        .min_by_key(|s| s.start_ns)
-        .or_else(|| {
-            run.spans
-                .iter()
-                .filter(|s| s.parent.is_none())
-                .min_by_key(|s| s.start_ns)
-        });
-    if let Some(root) = root {
+    // One pass: the earliest span without a parent id, else without a resolved parent (first
+    // of equals), and the spans' extent.
+    let (mut by_id, mut by_link): (Option<&Span>, Option<&Span>) = (None, None);
+    let (mut lo, mut hi): (Option<i64>, Option<i64>) = (None, None);
+    for s in &run.spans {
+        let earlier = |best: Option<&Span>| best.is_none_or(|b| s.start_ns < b.start_ns);
+        if s.parent_id.is_none() && earlier(by_id) {
+            by_id = Some(s);
+        }
+        if s.parent.is_none() && earlier(by_link) {
+            by_link = Some(s);
+        }
+        lo = Some(lo.map_or(s.start_ns, |v| v.min(s.start_ns)));
+        let end = s.end_ns.unwrap_or(s.start_ns);
+        hi = Some(hi.map_or(end, |v| v.max(end)));
+        pace.tick().await;
+    }
+    if let Some(root) = by_id.or(by_link) {
+        let (name, status, end) = (root.name.clone(), root.status, root.end_ns);
         if run.name.is_empty() || derived {
-            run.name = root.name.clone();
+            run.name = name;
         }
         if run.status == RunStatus::Unknown || derived {
-            run.status = match (root.status, root.end_ns) {
+            run.status = match (status, end) {
                 (Status::Error, _) => RunStatus::Failure,
                 (_, None) => RunStatus::Running,
                 (Status::Ok, _) => RunStatus::Success,
@@ -417,13 +408,9 @@ fn fill_run(run: &mut Run) {
         }
     }
     if run.start_ns.is_none() || derived {
-        run.start_ns = run.spans.iter().map(|s| s.start_ns).min();
+        run.start_ns = lo;
     }
     if run.end_ns.is_none() || derived {
-        run.end_ns = run
-            .spans
-            .iter()
-            .map(|s| s.end_ns.unwrap_or(s.start_ns))
-            .max();
+        run.end_ns = hi;
     }
 }

@@ -14,6 +14,7 @@
 //!   `seed_join::join` after all files are assembled.
 
 use crate::model::{FileId, Problem, Run, Severity, Workspace};
+use crate::pace::{Pace, Paced};
 
 /// One file as the user gave it: its name (for messages only, never for detection) and bytes.
 pub struct InputFile<'a> {
@@ -246,31 +247,20 @@ impl FileStream {
 
 /// Adds a streamed file to `ws`, as [`add_files`] would have added it.
 pub fn add_streamed(ws: &mut Workspace, file: StreamedFile) {
-    start_streamed(ws, file).finish(ws);
+    crate::pace::block_on(add_streamed_in_slices(ws, file, &mut Pace::never()));
 }
 
-/// [`add_streamed`] as steps, for the page: the checks of a million-span run take about a
-/// second, and the page runs them a step at a time so it can paint in between.
-pub struct AddingStreamed(Option<assemble::Merge>);
-
-impl AddingStreamed {
-    /// Runs the next step; `false` when none is left.
-    pub fn step(&mut self, ws: &mut Workspace) -> bool {
-        self.0.as_mut().is_some_and(|m| m.step(ws))
-    }
-
-    /// Runs the steps left and joins side records, as [`add_streamed`] does.
-    pub fn finish(self, ws: &mut Workspace) {
-        if let Some(merge) = self.0 {
-            let pending = merge.finish(ws);
-            seed_join::join(ws, pending);
-        }
-    }
+/// [`add_streamed`], resting as `pace` says: the checks of a million-span run take about a
+/// second, and the page rests between slices of them so it can paint.
+pub fn add_streamed_paced<'a, 'p: 'a>(
+    ws: &'a mut Workspace,
+    file: StreamedFile,
+    pace: &'a mut Pace<'p>,
+) -> Paced<'a, ()> {
+    Box::pin(add_streamed_in_slices(ws, file, pace))
 }
 
-/// Starts adding a streamed file: the file is recorded and its runs moved into `ws`; the checks
-/// are left to the returned steps (none if the file was loaded before).
-pub fn start_streamed(ws: &mut Workspace, file: StreamedFile) -> AddingStreamed {
+async fn add_streamed_in_slices(ws: &mut Workspace, file: StreamedFile, pace: &mut Pace<'_>) {
     let StreamedFile {
         name,
         size,
@@ -278,13 +268,16 @@ pub fn start_streamed(ws: &mut Workspace, file: StreamedFile) -> AddingStreamed 
         mut runs,
     } = file;
     if already_loaded(ws, &name, hash, size) {
-        return AddingStreamed(None);
+        return;
     }
     let id = ws.files.len() as FileId;
     let mut spans = 0;
     for run in &mut runs {
         spans += run.spans.len() as u64;
-        run.spans.iter_mut().for_each(|s| s.origin.file = id);
+        for s in &mut run.spans {
+            s.origin.file = id;
+            pace.tick().await;
+        }
         run.files.push(id);
     }
     ws.files.push(crate::model::SourceFile {
@@ -298,5 +291,6 @@ pub fn start_streamed(ws: &mut Workspace, file: StreamedFile) -> AddingStreamed 
         runs,
         pending: Vec::new(),
     };
-    AddingStreamed(Some(assemble::start(ws, vec![fragment])))
+    let pending = assemble::merge_paced(ws, vec![fragment], pace).await;
+    seed_join::join(ws, pending);
 }

@@ -229,3 +229,27 @@ pub fn anomalies_of(a: &RunAnalysis, kind: AnomalyKind) -> Vec<&Anomaly> {
 pub fn has_anomaly(a: &RunAnalysis, kind: AnomalyKind) -> bool {
     a.anomalies.iter().any(|x| x.kind == kind)
 }
+
+/// A pace check that rests at every look, with a rest that is pending once (as the page's waits
+/// for the browser), counting the rests and recording each stage entered: paced work must come
+/// out the same however often it is cut.
+pub fn rest_at_every_look<'a>(
+    rests: &'a std::cell::Cell<usize>,
+    stages: &'a std::cell::RefCell<Vec<&'static str>>,
+) -> impl FnMut(&'static str) -> Option<spoor::pace::Rest> + 'a {
+    move |stage| {
+        rests.set(rests.get() + 1);
+        let mut seen = stages.borrow_mut();
+        if seen.last() != Some(&stage) {
+            seen.push(stage);
+        }
+        let mut polled = false;
+        Some(Box::pin(std::future::poll_fn(move |_| {
+            if std::mem::replace(&mut polled, true) {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })))
+    }
+}

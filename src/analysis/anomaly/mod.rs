@@ -17,6 +17,7 @@ mod rules;
 use super::summary::RunSummary;
 use super::tree::Tree;
 use crate::model::{Run, SpanIdx};
+use crate::pace::Pace;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -137,13 +138,29 @@ impl Default for Thresholds {
 
 /// Finds every anomaly in a run, ordered by kind then by first span.
 pub fn detect(run: &Run, tree: &Tree, summary: &RunSummary, t: &Thresholds) -> Vec<Anomaly> {
+    crate::pace::block_on(detect_paced(run, tree, summary, t, &mut Pace::never()))
+}
+
+/// [`detect`], resting as `pace` says (the page's million-span runs).
+pub async fn detect_paced(
+    run: &Run,
+    tree: &Tree,
+    summary: &RunSummary,
+    t: &Thresholds,
+    pace: &mut Pace<'_>,
+) -> Vec<Anomaly> {
     let calls = &summary.lists.tools;
     let mut out = Vec::new();
-    out.extend(loops::repeated_calls(run, tree, calls, summary, t));
-    out.extend(loops::possible_loops(tree, summary, calls, t));
+    out.extend(loops::repeated_calls(run, tree, calls, summary, t, pace).await);
+    pace.point().await;
+    out.extend(loops::possible_loops(tree, summary, calls, t, pace).await);
+    pace.point().await;
     out.extend(retry::retries(run, tree, summary));
-    out.extend(rules::threshold_rules(run, tree, summary, t));
-    out.extend(rules::error_cascades(run, tree, summary));
+    pace.point().await;
+    out.extend(rules::threshold_rules(run, tree, summary, t, pace).await);
+    pace.point().await;
+    out.extend(rules::error_cascades(run, tree, summary, pace).await);
+    pace.point().await;
     crate::sorting::sort_by(&mut out, |a, b| {
         a.kind
             .cmp(&b.kind)

@@ -5,15 +5,26 @@ use super::loops::tool_name;
 use super::{fmt_duration, fmt_usd, waste_of, Anomaly, AnomalyKind, Thresholds, Waste};
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
+use crate::fasthash::FastMap;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
+use crate::pace::Pace;
 use crate::sorting;
 
 /// The members of a (time-ordered) list that pass `f`.
-fn pick(run: &Run, list: &[SpanIdx], f: impl Fn(&Span) -> bool) -> Vec<SpanIdx> {
-    list.iter()
-        .copied()
-        .filter(|&i| f(&run.spans[i as usize]))
-        .collect()
+async fn pick(
+    run: &Run,
+    list: &[SpanIdx],
+    f: impl Fn(&Span) -> bool,
+    pace: &mut Pace<'_>,
+) -> Vec<SpanIdx> {
+    let mut out = Vec::new();
+    for &i in list {
+        pace.tick().await;
+        if f(&run.spans[i as usize]) {
+            out.push(i);
+        }
+    }
+    out
 }
 
 fn model_of(s: &Span) -> &str {
@@ -22,7 +33,13 @@ fn model_of(s: &Span) -> &str {
         .unwrap_or(crate::analysis::summary::UNKNOWN_MODEL)
 }
 
-pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -> Vec<Anomaly> {
+pub async fn threshold_rules(
+    run: &Run,
+    tree: &Tree,
+    s: &RunSummary,
+    t: &Thresholds,
+    pace: &mut Pace<'_>,
+) -> Vec<Anomaly> {
     let mut out = Vec::new();
     let mk = |kind, span_ids, message: String, evidence: Vec<String>, cost| Anomaly {
         kind,
@@ -55,17 +72,19 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
 
     if s.error_spans > t.max_errors {
         let ids = s.lists.errors.clone();
-        let mut names: Vec<String> = ids
-            .iter()
-            .map(|&i| {
-                let x = &run.spans[i as usize];
-                match x.kind {
-                    SpanKind::Tool => tool_name(x).to_string(),
-                    _ => x.name.clone(),
-                }
-            })
-            .collect();
-        names.dedup();
+        let mut names: Vec<&str> = Vec::with_capacity(ids.len());
+        for &i in &ids {
+            pace.tick().await;
+            let x = &run.spans[i as usize];
+            let name = match x.kind {
+                SpanKind::Tool => tool_name(x),
+                _ => &x.name,
+            };
+            if names.last() != Some(&name) {
+                names.push(name);
+            }
+        }
+        pace.point().await;
         let cost = waste_of(tree, s, &ids);
         out.push(mk(
             AnomalyKind::ManyErrors,
@@ -82,7 +101,7 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
     for m in &s.models {
         let mean_ms = m.latency.mean_ns / 1e6;
         if m.latency.samples > 0 && mean_ms > t.slow_model_mean_ms {
-            let ids = pick(run, &s.lists.llm, |x| model_of(x) == m.name);
+            let ids = pick(run, &s.lists.llm, |x| model_of(x) == m.name, pace).await;
             out.push(mk(
                 AnomalyKind::SlowModel,
                 ids,
@@ -105,7 +124,7 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
     for tool in &s.tools {
         let p95_ms = tool.latency.p95_ns as f64 / 1e6;
         if tool.latency.samples > 0 && p95_ms > t.slow_tool_p95_ms {
-            let ids = pick(run, &s.lists.tools, |x| tool_name(x) == tool.name);
+            let ids = pick(run, &s.lists.tools, |x| tool_name(x) == tool.name, pace).await;
             out.push(mk(
                 AnomalyKind::SlowTool,
                 ids,
@@ -152,6 +171,7 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
             let cost = |i: SpanIdx| s.per_span.cost_usd.get(i as usize).copied().unwrap_or(0.0);
             let mut ids: Vec<SpanIdx> = Vec::with_capacity(11);
             for i in 0..run.spans.len() as SpanIdx {
+                pace.tick().await;
                 let c = cost(i);
                 // `> 0.0` also keeps NaN out, so `>=` below orders like `total_cmp`.
                 if c > 0.0 {
@@ -188,9 +208,8 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
     if let Some(ok) = s.tool_success_rate {
         let fail = 1.0 - ok;
         if fail > t.max_tool_failure_rate {
-            let ids = pick(run, &s.lists.tools, |x| {
-                x.status == Status::Error || x.end_ns.is_none()
-            });
+            let failed = |x: &Span| x.status == Status::Error || x.end_ns.is_none();
+            let ids = pick(run, &s.lists.tools, failed, pace).await;
             let worst: Vec<String> = s
                 .tools
                 .iter()
@@ -231,7 +250,12 @@ pub fn threshold_rules(run: &Run, tree: &Tree, s: &RunSummary, t: &Thresholds) -
 /// A failing span whose parent also failed, followed up the tree as far as failures go. One
 /// anomaly per failing parent chain, naming each failing child under it that has no failing
 /// child itself (the likely first causes).
-pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
+pub async fn error_cascades(
+    run: &Run,
+    tree: &Tree,
+    summary: &RunSummary,
+    pace: &mut Pace<'_>,
+) -> Vec<Anomaly> {
     let spans = &run.spans;
     let failed = |i: SpanIdx| spans[i as usize].status == Status::Error;
     let describe = |x: SpanIdx| {
@@ -243,15 +267,18 @@ pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anoma
     };
     // Failing parent → (its failing leaf children, the failing chain above it).
     let mut by_parent: Vec<(SpanIdx, Vec<SpanIdx>, Vec<SpanIdx>)> = Vec::new();
+    // Failing parent → its place in `by_parent`.
+    let mut place: FastMap<SpanIdx, usize> = FastMap::default();
     for &i in &summary.lists.errors {
+        pace.tick().await;
         let Some(parent) = tree.parent[i as usize].filter(|&p| failed(p)) else {
             continue;
         };
         if tree.children(i).iter().any(|&c| failed(c)) {
             continue;
         }
-        if let Some(entry) = by_parent.iter_mut().find(|e| e.0 == parent) {
-            entry.1.push(i);
+        if let Some(&at) = place.get(&parent) {
+            by_parent[at].1.push(i);
             continue;
         }
         let mut above = vec![parent];
@@ -263,11 +290,13 @@ pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anoma
                 break;
             }
         }
+        place.insert(parent, by_parent.len());
         by_parent.push((parent, vec![i], above));
     }
-    by_parent
-        .into_iter()
-        .map(|(_, leaves, above)| {
+    let mut out = Vec::with_capacity(by_parent.len());
+    for (_, leaves, above) in by_parent {
+        pace.ticks(16 + (leaves.len() + above.len()) as u32).await;
+        out.push({
             let cause_names: Vec<String> = leaves.iter().map(|&x| describe(x)).collect();
             let mut distinct = cause_names.clone();
             distinct.dedup();
@@ -297,6 +326,7 @@ pub fn error_cascades(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anoma
                 cost,
                 span_ids,
             }
-        })
-        .collect()
+        });
+    }
+    out
 }

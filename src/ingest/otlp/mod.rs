@@ -265,6 +265,11 @@ fn attach(
         }
     }
     semconv::apply(&mut span);
+    // The first span naming the agent names the run's agent. Looked for here, while the span is
+    // fresh in the cache: a pass over a million spans' attributes afterwards took 55 ms.
+    if runs[idx].agent_id.is_none() {
+        runs[idx].agent_id = find_attr(&span.attrs, "gen_ai.agent.name").and_then(text);
+    }
     // Attribute lists grew while being read; their spare room, times a million spans, is tens
     // of MB. Shrinking happens in place.
     span.attrs.shrink_to_fit();
@@ -296,13 +301,15 @@ fn distribute(runs: &mut [Run], spans: Vec<Span>, owners: Vec<u32>) {
     }
 }
 
+/// A text attribute's value, when not empty.
+fn text(v: &AttrValue) -> Option<String> {
+    v.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+}
+
 /// Agent name, version and environment from the GenAI and resource conventions.
+/// The agent's name is already in `agent_id` when a span named it (see [`attach`]).
 fn fill_agent(run: &mut Run) {
-    let text = |v: &AttrValue| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
-    let agent_name = run
-        .spans
-        .iter()
-        .find_map(|s| find_attr(&s.attrs, "gen_ai.agent.name").and_then(text));
+    let agent_name = run.agent_id.take();
     let service = find_attr(&run.attributes, "service.name")
         .and_then(text)
         .filter(|s| !s.starts_with("unknown_service"));

@@ -117,7 +117,13 @@ pub async fn yield_now() {
 /// the page for [`TimeSlice::MS`], so a click or a paint never waits much longer, and short
 /// work pays for no yield at all.
 pub struct TimeSlice {
-    since: f64,
+    /// When the slice began; shared with the rest handed out by [`TimeSlice::rest_if_due`], which
+    /// starts the next slice when it ends.
+    since: std::rc::Rc<std::cell::Cell<f64>>,
+    /// When paced work last looked at the clock, and the longest stretch between two looks with
+    /// the stage it ended in: what holds the page longest, for the load's log line.
+    last_look: std::cell::Cell<f64>,
+    longest: std::cell::Cell<(f64, &'static str)>,
 }
 
 impl TimeSlice {
@@ -126,7 +132,12 @@ impl TimeSlice {
     pub const MS: f64 = 40.0;
 
     pub fn new() -> TimeSlice {
-        TimeSlice { since: now_ms() }
+        let now = now_ms();
+        TimeSlice {
+            since: std::rc::Rc::new(std::cell::Cell::new(now)),
+            last_look: std::cell::Cell::new(now),
+            longest: std::cell::Cell::new((0.0, "")),
+        }
     }
 
     /// Yields if the slice is used up (the caller may update progress first, through
@@ -134,13 +145,39 @@ impl TimeSlice {
     pub async fn pause_if_due(&mut self) {
         if self.due() {
             yield_now().await;
-            self.since = now_ms();
+            self.since.set(now_ms());
         }
+    }
+
+    /// For paced work in `ingest` and `analysis` ([`crate::pace::Pace`]), which looks every
+    /// thousand items or so: a yield to wait on if the slice is used up, which starts the next
+    /// slice when it ends.
+    pub fn rest_if_due(&self, stage: &'static str) -> Option<crate::pace::Rest> {
+        let now = now_ms();
+        let gap = now - self.last_look.get().max(self.since.get());
+        if gap > self.longest.get().0 {
+            self.longest.set((gap, stage));
+        }
+        self.last_look.set(now);
+        if now - self.since.get() < Self::MS {
+            return None;
+        }
+        let since = self.since.clone();
+        Some(Box::pin(async move {
+            yield_now().await;
+            since.set(now_ms());
+        }))
+    }
+
+    /// The longest stretch of paced work between two looks at the clock, in ms, and the stage
+    /// it ended in: "analysis held the page 60 ms at most, in anomalies".
+    pub fn longest_stretch(&self) -> (f64, &'static str) {
+        self.longest.get()
     }
 
     /// The slice is used up: the next [`TimeSlice::pause_if_due`] will yield.
     pub fn due(&self) -> bool {
-        now_ms() - self.since >= Self::MS
+        now_ms() - self.since.get() >= Self::MS
     }
 }
 

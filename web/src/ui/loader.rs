@@ -3,9 +3,10 @@
 
 use super::dom;
 use super::state::{AppState, Loaded, Shared};
-use crate::analysis::StagedAnalysis;
+use crate::analysis::analyze_run_paced;
 use crate::ingest::{self, FileStream, InputFile, StreamedFile};
 use crate::model::Workspace;
+use crate::pace::Pace;
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -62,17 +63,12 @@ async fn add_to_workspace(
     };
     let t0 = dom::now_ms();
     let any_streamed = !streamed.is_empty();
-    let mut slice = dom::TimeSlice::new();
+    let slice = dom::TimeSlice::new();
+    let mut check = |stage: &'static str| slice.rest_if_due(stage);
     for file in streamed {
-        let mut adding = ingest::start_streamed(&mut ws, file);
-        loop {
-            slice.pause_if_due().await;
-            if !adding.step(&mut ws) {
-                break;
-            }
-        }
-        adding.finish(&mut ws);
+        ingest::add_streamed_paced(&mut ws, file, &mut Pace::with(&mut check)).await;
     }
+    let (held, _) = slice.longest_stretch();
     let inputs: Vec<InputFile> = files
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
@@ -86,7 +82,8 @@ async fn add_to_workspace(
     let t2 = dom::now_ms();
     let streaming = if any_streamed {
         format!(
-            " (read and parsed while streaming {stream_ms:.0} ms, then assembled in {:.0} ms)",
+            " (read and parsed while streaming {stream_ms:.0} ms, then assembled in {:.0} ms, \
+             at most {held:.0} ms between two looks at the clock)",
             t1 - t0
         )
     } else {
@@ -99,33 +96,36 @@ async fn add_to_workspace(
     ));
 }
 
-/// Analyses every run a stage at a time ([`StagedAnalysis`]), handing the page back to the
-/// browser whenever a [`dom::TimeSlice`] is used up, with the stage in the progress message:
-/// over a second of work at a million spans, which would otherwise freeze the page in one piece.
+/// Analyses every run, resting whenever a [`dom::TimeSlice`] is used up ([`Pace`]), with the
+/// stage in the progress message: over a second of work at a million spans, which would
+/// otherwise freeze the page in one piece.
 async fn analyse(state: AppState, ws: Workspace) -> Loaded {
     let t0 = dom::now_ms();
     let cfg = state.config.get_value();
     let spans = ws.runs.iter().map(|r| r.spans.len() as u64).sum::<u64>();
     let label = format!("Analysing {} spans…", crate::view::format::count(spans));
-    let mut slice = dom::TimeSlice::new();
+    let slice = dom::TimeSlice::new();
     let mut analyses = Vec::with_capacity(ws.runs.len());
     for (i, run) in ws.runs.iter().enumerate() {
-        let mut staged = StagedAnalysis::new(run, &cfg);
-        while let Some(stage) = staged.next_stage() {
-            if slice.due() {
-                let done = i as f64 / ws.runs.len() as f64;
-                state
-                    .loading
-                    .set(Some((format!("{label} {stage}"), 0.92 + 0.08 * done)));
-                slice.pause_if_due().await;
-            }
-            staged.step();
-        }
-        analyses.push(staged.finish());
+        let done = i as f64 / ws.runs.len() as f64;
+        let mut check = |stage: &'static str| {
+            let rest = slice.rest_if_due(stage)?;
+            let text = format!("{label} {stage}");
+            state.loading.set(Some((text, 0.92 + 0.08 * done)));
+            Some(rest)
+        };
+        analyses.push(analyze_run_paced(run, &cfg, &mut Pace::with(&mut check)).await);
     }
     // The first render of the run page comes next, in its own task.
-    slice.pause_if_due().await;
-    dom::log(&format!("spoor: analysed in {:.0} ms", dom::now_ms() - t0));
+    if let Some(rest) = slice.rest_if_due("") {
+        rest.await;
+    }
+    let (held, stage) = slice.longest_stretch();
+    dom::log(&format!(
+        "spoor: analysed in {:.0} ms, at most {held:.0} ms between two looks at the clock \
+         (in {stage})",
+        dom::now_ms() - t0
+    ));
     Loaded { ws, analyses }
 }
 

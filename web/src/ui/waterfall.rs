@@ -426,15 +426,21 @@ fn Minimap(
     let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
     Effect::new(move |_| {
         let Some(c) = canvas.get() else { return };
-        rows.with(|r| {
-            state.loaded.with_untracked(|l| {
-                let Some(run) = l.ws.runs.get(run_i) else {
-                    return;
-                };
-                draw_minimap(&c, run, &r.rows, bounds);
-            })
+        rows.track();
+        state.theme.track();
+        // Drawn in a task of its own: over a million rows it takes tens of milliseconds, which
+        // the first paint of the run page need not wait for. (The rows or the run may be gone by
+        // then: nothing is drawn.)
+        leptos::task::spawn_local(async move {
+            super::dom::yield_now().await;
+            rows.try_with_untracked(|r| {
+                state.loaded.with_untracked(|l| {
+                    if let Some(run) = l.ws.runs.get(run_i) {
+                        draw_minimap(&c, run, &r.rows, bounds);
+                    }
+                })
+            });
         });
-        let _ = state.theme.get();
     });
     let drag = RwSignal::new(None::<(f64, f64)>);
     let frac_at = move |ev: &web_sys::MouseEvent| -> f64 {
