@@ -60,35 +60,47 @@ impl<'a> Pace<'a> {
     }
 
     /// Starts a named stage ("tree", "anomalies"…), which is also a point to rest at.
-    pub async fn enter(&mut self, stage: &'static str) {
+    pub fn enter(&mut self, stage: &'static str) -> Resting {
         self.stage = stage;
-        self.point().await;
+        self.point()
     }
 
     /// One item of work done (a span read, a group built); rests if it is time to.
-    pub async fn tick(&mut self) {
-        self.items += 1;
-        if self.items >= ITEMS_PER_LOOK {
-            self.point().await;
-        }
+    pub fn tick(&mut self) -> Resting {
+        self.ticks(1)
     }
 
     /// [`tick`](Self::tick) for an item that costs about `weight` ordinary ones (a JSON text
     /// parsed, a message written), so heavy items are looked after sooner.
-    pub async fn ticks(&mut self, weight: u32) {
+    pub fn ticks(&mut self, weight: u32) -> Resting {
         self.items = self.items.saturating_add(weight);
         if self.items >= ITEMS_PER_LOOK {
-            self.point().await;
+            self.point()
+        } else {
+            Resting(None)
         }
     }
 
     /// Between two pieces of work that cannot be cut further (a sort): rests if it is time to.
-    pub async fn point(&mut self) {
+    pub fn point(&mut self) -> Resting {
         self.items = 0;
-        if let Some(check) = self.check.as_mut() {
-            if let Some(rest) = check(self.stage) {
-                rest.await;
-            }
+        let stage = self.stage;
+        Resting(self.check.as_mut().and_then(|check| check(stage)))
+    }
+}
+
+/// What [`Pace::tick`] and friends hand back to await: ready at once, or the caller's rest. A
+/// plain future rather than `async fn`s, so each of the many paced loops holds one small value
+/// across its await instead of a nested state machine.
+pub struct Resting(Option<Rest>);
+
+impl Future for Resting {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.0.as_mut() {
+            None => Poll::Ready(()),
+            Some(rest) => rest.as_mut().poll(cx),
         }
     }
 }
