@@ -206,9 +206,10 @@ async fn drop_copies_and_flag_duplicates(
         }
     }
     pace.point().await;
-    let parents = match copies.is_empty() {
-        true => Some(parent_lookup(&run.spans, &first, pace).await),
-        false => None,
+    let parents = if copies.is_empty() {
+        Some(parent_lookup(&run.spans, &first, pace).await)
+    } else {
+        None
     };
     drop(first);
     for &(j, i) in &dups {
