@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, openPage, fixture, ROOT } from './harness.mjs';
+import { generate, expectedCounts } from '../../bench/browser/generate.mjs';
 
 let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
@@ -57,6 +58,57 @@ test('a file chosen with the file picker opens its run', async () => {
   // one is a tool step, and that tool step failed.
   assert.equal(await page.locator('.run-name').textContent(), 'support-agent v1.0.0');
   assert.equal(await page.getByTestId('run-counts').textContent(), '5 spans · 1 LLM call · 1 tool call · 1 error');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign(), []);
+  await context.close();
+});
+
+test('a file dropped while another is still loading is added to it, not lost', async () => {
+  // A generated 100k-span trace: once read, it is assembled and analysed in slices for about
+  // 300 ms, and the second file is dropped as that begins (seen by the progress text).
+  const big = generate(100_000);
+  const want = expectedCounts(100_000);
+  const { page, errors, foreign, context } = await openPage(browser, srv.url);
+  await page.getByTestId('run-header').waitFor();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByTestId('empty').waitFor();
+  await page.route('**/generated-100k.json', (r) => r.fulfill({ path: big.otlp, contentType: 'application/json' }));
+  const small = fs.readFileSync(fixture('jaeger', 'genai-test-trace.json'), 'utf8');
+  const progress = await page.evaluate(async (small) => {
+    const bigFile = new File([await (await fetch('generated-100k.json')).blob()], 'generated-100k.json');
+    const drop = (file) => {
+      const dt = new DataTransfer();
+      dt.items.add(file);
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    };
+    const dropped = new Promise((resolve) => {
+      const watch = new MutationObserver(() => {
+        const text = document.querySelector('[data-testid=loading]')?.textContent ?? '';
+        if (text.startsWith('Opening generated-100k.json')) {
+          watch.disconnect();
+          drop(new File([small], 'genai-test-trace.json'));
+          resolve(text);
+        }
+      });
+      watch.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    drop(bigFile);
+    return dropped;
+  }, small);
+  assert.equal(progress, 'Opening generated-100k.json…');
+  await page.getByRole('button', { name: 'Runs (2)' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('loading').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Runs (2)' }).click();
+  const names = await page.locator('.run-link').allTextContents();
+  assert.equal(names.length, 2);
+  await page.getByRole('button', { name: 'POST /api/graphql' }).click();
+  assert.equal(await page.getByTestId('run-counts').textContent(),
+    '57 spans · 5 LLM calls · 7 tool calls · 1 error');
+  await page.getByRole('button', { name: 'Runs (2)' }).click();
+  await page.locator('.run-link').filter({ hasNotText: 'POST /api/graphql' }).click();
+  assert.equal(await page.getByTestId('run-counts').textContent(),
+    `${want.spans.toLocaleString('en-US')} spans · ${want.llm.toLocaleString('en-US')} LLM calls · `
+    + `${want.tools.toLocaleString('en-US')} tool calls · ${want.errors.toLocaleString('en-US')} errors`);
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign(), []);
   await context.close();

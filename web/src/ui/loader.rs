@@ -5,7 +5,7 @@ use super::dom;
 use super::state::{AppState, Loaded, Shared};
 use crate::analysis::analyze_run_paced;
 use crate::ingest::{self, FileStream, InputFile, StreamedFile};
-use crate::model::Workspace;
+use crate::model::{Problem, Workspace};
 use crate::pace::Pace;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -45,10 +45,12 @@ const BITE: usize = 1024 * 1024;
 /// are dropped before the analysis runs, so its memory can reuse theirs.
 /// `stream_ms` is the time already spent reading and parsing streamed files, so the load's log
 /// line counts all of the parsing.
+/// `problems` are files the browser could not read, reported beside the importers' own.
 async fn add_to_workspace(
     state: AppState,
     streamed: Vec<StreamedFile>,
     files: Vec<(String, Vec<u8>)>,
+    problems: Vec<Problem>,
     stream_ms: f64,
 ) {
     // Take the workspace out of the page's state rather than copying it (1M spans is ~1 GB);
@@ -74,6 +76,7 @@ async fn add_to_workspace(
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
     ingest::add_files(&mut ws, &inputs);
+    ws.problems.extend(problems);
     drop(inputs);
     drop(files);
     let t1 = dom::now_ms();
@@ -129,13 +132,67 @@ async fn analyse(state: AppState, ws: Workspace) -> Loaded {
     Loaded { ws, analyses }
 }
 
+/// What the page is asked to load or clear. Jobs run one at a time, in the order asked: a load
+/// takes the workspace out of the page's state while it reads, assembles and analyses (resting
+/// as it goes), so a second drop started meanwhile would begin from an empty workspace, and
+/// whichever finished last would drop the other's runs. A "Clear" pressed during a load would be
+/// undone by it the same way.
+enum Job {
+    Files(Vec<web_sys::File>),
+    Demo,
+    Clear,
+}
+
+thread_local! {
+    /// `None` while no job runs; otherwise the jobs waiting behind the running one.
+    static WAITING: std::cell::RefCell<Option<std::collections::VecDeque<Job>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `job` now if nothing else is loading, else after the jobs already waiting.
+fn submit(state: AppState, job: Job) {
+    let idle = WAITING.with(|w| {
+        let mut w = w.borrow_mut();
+        let idle = w.is_none();
+        w.get_or_insert_with(Default::default).push_back(job);
+        idle
+    });
+    if idle {
+        leptos::task::spawn_local(run_jobs(state));
+    }
+}
+
+/// Takes jobs off the queue until it is empty, then marks the page idle.
+async fn run_jobs(state: AppState) {
+    while let Some(job) = WAITING.with(|w| {
+        let mut w = w.borrow_mut();
+        let next = w.as_mut().and_then(|q| q.pop_front());
+        if next.is_none() {
+            *w = None;
+        }
+        next
+    }) {
+        match job {
+            Job::Files(files) => load_files(state, files).await,
+            Job::Demo => {
+                let files = DEMO
+                    .iter()
+                    .map(|(n, b)| (format!("demo/{n}"), b.to_vec()))
+                    .collect();
+                add_to_workspace(state, Vec::new(), files, Vec::new(), 0.0).await;
+            }
+            Job::Clear => {
+                state.carried_data.set(None);
+                state.set_loaded(Workspace::default());
+            }
+        }
+    }
+    state.loading.set(None);
+}
+
 /// Opens the demo run.
 pub fn load_demo(state: AppState) {
-    let files: Vec<(String, Vec<u8>)> = DEMO
-        .iter()
-        .map(|(n, b)| (format!("demo/{n}"), b.to_vec()))
-        .collect();
-    leptos::task::spawn_local(add_to_workspace(state, Vec::new(), files, 0.0));
+    submit(state, Job::Demo);
 }
 
 /// Reads a big file piece by piece through a [`FileStream`], showing progress. `Ok(None)` means
@@ -181,70 +238,63 @@ async fn stream_file(
 /// Reads and loads a browser `FileList` (from a drop or the picker), with progress.
 pub fn load_file_list(state: AppState, list: web_sys::FileList) {
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-    if files.is_empty() {
-        return;
+    if !files.is_empty() {
+        submit(state, Job::Files(files));
     }
-    leptos::task::spawn_local(async move {
-        let total: f64 = files.iter().map(|f| f.size()).sum::<f64>().max(1.0);
-        let mut done = 0.0;
-        let mut streamed = Vec::new();
-        let mut stream_ms = 0.0;
-        let mut read = Vec::with_capacity(files.len());
-        let mut problems = Vec::new();
-        for f in &files {
-            state
-                .loading
-                .set(Some((format!("Reading {}…", f.name()), done / total * 0.9)));
-            dom::next_frame().await;
-            let mut outcome = Ok(None);
-            if f.size() >= STREAM_FROM {
-                let t = dom::now_ms();
-                outcome = stream_file(state, f, (done, total)).await;
-                stream_ms += dom::now_ms() - t;
-            }
-            let whole = match outcome {
-                Ok(Some(file)) => {
-                    streamed.push(file);
-                    None
-                }
-                Ok(None) => Some(dom::read_file(f).await),
-                Err(e) => Some(Err(e)),
-            };
-            match whole {
-                None => {}
-                Some(Ok(bytes)) => read.push((f.name(), bytes)),
-                Some(Err(e)) => problems.push(crate::model::Problem {
-                    severity: crate::model::Severity::Error,
-                    file: f.name(),
-                    place: None,
-                    message: e,
-                }),
-            }
-            done += f.size();
-        }
-        let label = if files.len() == 1 {
-            files[0].name()
-        } else {
-            format!("{} files", files.len())
-        };
-        state.loading.set(Some((format!("Opening {label}…"), 0.92)));
-        dom::next_frame().await;
-        add_to_workspace(state, streamed, read, stream_ms).await;
-        if !problems.is_empty() {
-            state.loaded.update(|l| {
-                if let Some(inner) = Arc::get_mut(&mut l.0) {
-                    inner.ws.problems.extend(problems);
-                }
-            });
-        }
-        state.loading.set(None);
-    });
 }
 
-/// Clears everything loaded.
+/// Reads `files` (streaming the big ones) and adds them to the workspace.
+async fn load_files(state: AppState, files: Vec<web_sys::File>) {
+    let total: f64 = files.iter().map(|f| f.size()).sum::<f64>().max(1.0);
+    let mut done = 0.0;
+    let mut streamed = Vec::new();
+    let mut stream_ms = 0.0;
+    let mut read = Vec::with_capacity(files.len());
+    let mut problems = Vec::new();
+    for f in &files {
+        state
+            .loading
+            .set(Some((format!("Reading {}…", f.name()), done / total * 0.9)));
+        dom::next_frame().await;
+        let mut outcome = Ok(None);
+        if f.size() >= STREAM_FROM {
+            let t = dom::now_ms();
+            outcome = stream_file(state, f, (done, total)).await;
+            stream_ms += dom::now_ms() - t;
+        }
+        let whole = match outcome {
+            Ok(Some(file)) => {
+                streamed.push(file);
+                None
+            }
+            Ok(None) => Some(dom::read_file(f).await),
+            Err(e) => Some(Err(e)),
+        };
+        match whole {
+            None => {}
+            Some(Ok(bytes)) => read.push((f.name(), bytes)),
+            Some(Err(e)) => problems.push(Problem {
+                severity: crate::model::Severity::Error,
+                file: f.name(),
+                place: None,
+                message: e,
+            }),
+        }
+        done += f.size();
+    }
+    let label = if files.len() == 1 {
+        files[0].name()
+    } else {
+        format!("{} files", files.len())
+    };
+    state.loading.set(Some((format!("Opening {label}…"), 0.92)));
+    dom::next_frame().await;
+    add_to_workspace(state, streamed, read, problems, stream_ms).await;
+}
+
+/// Clears everything loaded (after any load still running).
 pub fn clear(state: AppState) {
-    state.carried_data.set(None);
-    state.set_loaded(Workspace::default());
+    submit(state, Job::Clear);
 }
 
 /// The "Open files" button with its hidden picker.
