@@ -23,7 +23,7 @@
 use super::cost::PriceTable;
 use super::stats::LatencyStats;
 use super::tree::Tree;
-use super::usage::{span_figures, Pricing, SpanFigures, UsageRow};
+use super::usage::{carries_figures, span_figures, Pricing, SpanFigures};
 use crate::fasthash::{call_hash, FastMap};
 use crate::model::{Run, SpanIdx, SpanKind, Status};
 use crate::pace::Pace;
@@ -174,7 +174,7 @@ pub async fn summarize_paced(
     let mut models: FastMap<&str, Acc> = FastMap::default();
     let mut model_lat = Vec::new();
     let mut lists = SpanLists::default();
-    let mut usage_rows: Vec<UsageRow> = Vec::new();
+    let mut usage_rows: Vec<SpanIdx> = Vec::new();
     let mut tool_ids: FastMap<&str, u32> = FastMap::default();
     // (start, span, tool name id, call hash) per tool call, sorted afterwards.
     let mut tool_calls_raw: Vec<(i64, SpanIdx, u32, u64)> = Vec::new();
@@ -186,7 +186,9 @@ pub async fn summarize_paced(
         kind_counts[kind_index(s.kind)] += 1;
         running += usize::from(s.end_ns.is_none());
         lists.has_retry_links |= s.retry_of.is_some();
-        usage_rows.extend(UsageRow::of(idx, s));
+        if carries_figures(s) {
+            usage_rows.push(idx);
+        }
         if s.status == Status::Error {
             lists.errors.push(idx);
         }
@@ -233,24 +235,25 @@ pub async fn summarize_paced(
     // Tokens and cost: only the spans whose usage or reported cost counts are read again.
     pace.point().await;
     let mut pricing = Pricing::new(prices);
-    let fig = span_figures(n, tree, &usage_rows, &mut pricing, pace).await;
+    let fig = span_figures(&run.spans, tree, &usage_rows, &mut pricing, pace).await;
     pace.point().await;
     let mut tokens = TokenTotals::default();
     let mut reported: Option<f64> = None;
     let mut computed: Option<f64> = None;
     let mut unpriced: Vec<String> = Vec::new();
     let mut calls_with_usage = 0;
-    for r in &usage_rows {
+    for &idx in &usage_rows {
         pace.tick().await;
-        let i = r.idx as usize;
+        let i = idx as usize;
+        let s = &run.spans[i];
         if fig.reported_counted[i] {
-            *reported.get_or_insert(0.0) += r.reported.unwrap_or(0.0);
+            *reported.get_or_insert(0.0) += s.reported_cost_usd.unwrap_or(0.0);
         }
         if !fig.usage_counted[i] {
             continue;
         }
         calls_with_usage += 1;
-        let u = &r.usage;
+        let u = &s.usage;
         tokens.input += u.input.unwrap_or(0);
         tokens.output += u.output.unwrap_or(0);
         tokens.cache_read += u.cache_read.unwrap_or(0);
@@ -260,7 +263,7 @@ pub async fn summarize_paced(
         match fig.computed_usd[i] {
             Some(c) => *computed.get_or_insert(0.0) += c,
             None if u.input.is_some() || u.output.is_some() => {
-                let name = r.model.unwrap_or("(no model)");
+                let name = s.model.as_deref().unwrap_or("(no model)");
                 if !unpriced.iter().any(|m| m == name) {
                     unpriced.push(name.to_string());
                 }
@@ -269,7 +272,7 @@ pub async fn summarize_paced(
         }
         // A model's tokens: its calls, and usage counted on other spans that name it (an
         // agent aggregate whose children report nothing).
-        let key = match (r.kind, r.model) {
+        let key = match (s.kind, s.model.as_deref()) {
             (SpanKind::Llm, m) => Some(m.unwrap_or(UNKNOWN_MODEL)),
             (_, Some(m)) => Some(m),
             _ => None,

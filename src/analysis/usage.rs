@@ -8,7 +8,7 @@
 use super::cost::{PriceTable, TokenCounts};
 use super::tree::Tree;
 use crate::fasthash::FastMap;
-use crate::model::{Span, SpanIdx, SpanKind, Usage};
+use crate::model::{Span, SpanIdx, Usage};
 use crate::pace::Pace;
 
 /// Per-span figures after the no-double-count rule.
@@ -91,45 +91,30 @@ async fn counted(tree: &Tree, has: &[bool], pace: &mut Pace<'_>) -> Vec<bool> {
     out
 }
 
-/// What the cost figures need from a span that carries usage or a reported cost, copied out in
-/// the summary's single pass so the spans are not read again.
-#[derive(Debug, Clone, Copy)]
-pub struct UsageRow<'a> {
-    pub idx: SpanIdx,
-    pub usage: Usage,
-    pub reported: Option<f64>,
-    pub model: Option<&'a str>,
-    pub kind: SpanKind,
+/// Whether a span carries a figure the cost pass reads: usage or a reported cost. The summary's
+/// single pass keeps the indices of those spans (4 bytes each, not a copy of their usage: at a
+/// million spans a growing list of copies reached ~64 MB, and one doubling of it held the page
+/// for over 100 ms in the browser).
+pub fn carries_figures(s: &Span) -> bool {
+    !s.usage.is_empty() || s.reported_cost_usd.is_some()
 }
 
-impl<'a> UsageRow<'a> {
-    pub fn of(idx: SpanIdx, s: &'a Span) -> Option<UsageRow<'a>> {
-        if s.usage.is_empty() && s.reported_cost_usd.is_none() {
-            return None;
-        }
-        Some(UsageRow {
-            idx,
-            usage: s.usage,
-            reported: s.reported_cost_usd,
-            model: s.model.as_deref(),
-            kind: s.kind,
-        })
-    }
-}
-
-/// Fills the per-span figures for the spans whose usage or reported cost counts.
+/// Fills the per-span figures for the spans whose usage or reported cost counts; `rows` are the
+/// spans that [`carries_figures`], in index order.
 pub async fn span_figures<'a>(
-    n: usize,
+    spans: &'a [Span],
     tree: &Tree,
-    rows: &[UsageRow<'a>],
+    rows: &[SpanIdx],
     pricing: &mut Pricing<'a>,
     pace: &mut Pace<'_>,
 ) -> SpanFigures {
+    let n = spans.len();
     let mut has_usage = vec![false; n];
     let mut has_cost = vec![false; n];
-    for r in rows {
-        has_usage[r.idx as usize] = !r.usage.is_empty();
-        has_cost[r.idx as usize] = r.reported.is_some();
+    for &i in rows {
+        let s = &spans[i as usize];
+        has_usage[i as usize] = !s.usage.is_empty();
+        has_cost[i as usize] = s.reported_cost_usd.is_some();
     }
     let mut f = SpanFigures {
         usage_counted: counted(tree, &has_usage, pace).await,
@@ -138,21 +123,22 @@ pub async fn span_figures<'a>(
         cost_usd: vec![0.0; n],
         computed_usd: vec![None; n],
     };
-    for r in rows {
+    for &i in rows {
         pace.tick().await;
-        let i = r.idx as usize;
+        let s = &spans[i as usize];
+        let i = i as usize;
         if f.usage_counted[i] {
-            f.tokens[i] = usage_total(&r.usage);
-            if priceable(&r.usage) {
-                if let Some(p) = r.model.and_then(|m| pricing.price(m)) {
-                    let c = PriceTable::cost(&p, &token_counts(&r.usage));
+            f.tokens[i] = usage_total(&s.usage);
+            if priceable(&s.usage) {
+                if let Some(p) = s.model.as_deref().and_then(|m| pricing.price(m)) {
+                    let c = PriceTable::cost(&p, &token_counts(&s.usage));
                     f.computed_usd[i] = Some(c);
                     f.cost_usd[i] = c;
                 }
             }
         }
         if f.reported_counted[i] && f.computed_usd[i].is_none() {
-            f.cost_usd[i] = r.reported.unwrap_or(0.0);
+            f.cost_usd[i] = s.reported_cost_usd.unwrap_or(0.0);
         }
     }
     f
