@@ -5,10 +5,12 @@
 //! crate in `web/`). Everything but `ui` is plain Rust, tested and benchmarked natively.
 
 pub mod analysis;
-pub mod fasthash;
 pub mod ingest;
-pub mod model;
 pub mod pace;
 pub mod share;
 pub mod sorting;
 pub mod view;
+
+// The model and the per-span readers live in `spoor-core`, the one crate built for speed; the
+// paths stay `spoor::model`, `crate::fasthash`.
+pub use spoor_core::{fasthash, model};

@@ -7,7 +7,7 @@
 //! reported when an earlier file was loaded is not reported again.
 
 use super::{repair, Fragment};
-use crate::fasthash::FastMap;
+use crate::fasthash::{FastMap, IdIndex};
 use crate::model::{flags, Format, Run, RunStatus, Span, SpanIdx, Status, Workspace};
 use crate::pace::Pace;
 
@@ -185,16 +185,15 @@ async fn drop_copies_and_flag_duplicates(
     report: &mut repair::Report,
     pace: &mut Pace<'_>,
 ) -> Option<Vec<Option<usize>>> {
-    let mut first: FastMap<&str, usize> = FastMap::default();
-    first.reserve(run.spans.len());
+    let mut first = IdIndex::with_capacity(run.spans.len());
     let mut copies: Vec<(usize, usize)> = Vec::new(); // (dropped, kept)
     let mut dups: Vec<(usize, usize)> = Vec::new();
     for (i, s) in run.spans.iter().enumerate() {
         pace.tick().await;
-        let Some(&j) = first.get(s.id.as_str()) else {
-            first.insert(&s.id, i);
+        let j = first.first_or_insert(&s.id, i);
+        if j == i {
             continue;
-        };
+        }
         if i < old_len {
             continue; // both were there before: already handled
         }
@@ -268,13 +267,13 @@ async fn drop_copies_and_flag_duplicates(
 /// parent id, `None` for a parent id no span has.
 async fn parent_lookup(
     spans: &[Span],
-    first: &FastMap<&str, usize>,
+    first: &IdIndex<'_>,
     pace: &mut Pace<'_>,
 ) -> Vec<Option<usize>> {
     let mut out = Vec::with_capacity(spans.len());
     for s in spans {
         out.push(match s.parent_id.as_deref() {
-            Some(p) => first.get(p).copied(),
+            Some(p) => first.get(p),
             None => Some(usize::MAX),
         });
         pace.tick().await;
@@ -303,10 +302,9 @@ async fn resolve_parents(
     let parents: Vec<Option<usize>> = match known {
         Some(known) => known,
         None => {
-            let mut first: FastMap<&str, usize> = FastMap::default();
-            first.reserve(n);
+            let mut first = IdIndex::with_capacity(n);
             for (i, s) in run.spans.iter().enumerate() {
-                first.entry(s.id.as_str()).or_insert(i);
+                first.first_or_insert(&s.id, i);
                 pace.tick().await;
             }
             parent_lookup(&run.spans, &first, pace).await

@@ -67,7 +67,7 @@ pub mod seed001;
 pub mod seed002;
 pub mod seed003;
 pub mod seed_join;
-pub mod semconv;
+pub use spoor_core::semconv;
 pub mod spoor_run;
 pub mod synth;
 

@@ -206,7 +206,7 @@ fn usage_of(u: &Map<String, Value>, span_flags: &mut u8) -> Usage {
         }
         match count(&AttrValue::from_json(v)) {
             Ok(n) => *field = Some(n),
-            Err(()) => *span_flags |= flags::BAD_NUMBER,
+            Err(semconv::Absurd) => *span_flags |= flags::BAD_NUMBER,
         }
     }
     usage
@@ -227,7 +227,7 @@ fn set_cost(span: &mut Span, o: &Map<String, Value>) {
     if let Some(v) = total {
         match money(&AttrValue::from_json(v)) {
             Ok(c) => span.reported_cost_usd = Some(c),
-            Err(()) => span.flags |= flags::BAD_NUMBER,
+            Err(semconv::Absurd) => span.flags |= flags::BAD_NUMBER,
         }
     }
     if let Some(d) = details.filter(|d| !d.is_empty()) {

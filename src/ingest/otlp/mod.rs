@@ -7,13 +7,10 @@
 //! snake_case keys; numbers or strings for int64; the legacy `instrumentationLibrarySpans`.
 //! One run per trace id; resource attributes go on the run.
 
-mod convert;
-mod ids;
 pub mod lines;
-mod scan;
 pub mod stream;
-mod value;
-mod wire;
+
+use spoor_core::otlp::{convert, ids, wire};
 
 use super::json_error::{self, line_col, offset_in};
 use super::{semconv, ImportCtx};
@@ -101,7 +98,7 @@ impl Importer<'_, '_, '_> {
     }
 
     fn document(&mut self, doc: &str, path: &str) {
-        let parsed: wire::Document = match serde_json::from_str(doc) {
+        let parsed = match wire::document(doc) {
             Ok(d) => d,
             Err(e) => return self.unreadable(doc, &e, path, "an OTLP document"),
         };
@@ -142,7 +139,7 @@ impl Importer<'_, '_, '_> {
         scope: &convert::Scope,
         path: impl Fn() -> String,
     ) -> Option<(usize, Span)> {
-        let w: wire::Span = match serde_json::from_str(raw) {
+        let w = match wire::span(raw) {
             Ok(w) => w,
             Err(e) => {
                 self.bad_spans += 1;

@@ -8,11 +8,11 @@
 //! JSON) makes [`OtlpStream::finish`] return `None`, and the caller reads the file whole, so
 //! problems are reported with the same places and words as ever.
 
-use super::scan::{Piece, Scanner};
 use super::{attach, convert, fill_agent, wire, Converted};
 use crate::fasthash::FastMap;
 use crate::ingest::detect;
 use crate::model::{Attr, FileId, Format, Origin, Run};
+use spoor_core::otlp::scan::{Piece, Scanner};
 
 /// After this many bytes the text's bytes per span are known well enough to size the first run's
 /// vector for the whole file: a vector that grows by doubling holds two copies of itself while
@@ -121,7 +121,7 @@ impl OtlpStream {
                 self.resource.clear();
                 self.spans_in_resource = 0;
             }
-            Piece::Resource(text) => match parse::<wire::Resource>(text) {
+            Piece::Resource(text) => match parse(text, wire::resource) {
                 Some(r) if self.spans_in_resource == 0 => self.resource = r.attributes.0,
                 _ => self.progress.failed = true,
             },
@@ -129,7 +129,7 @@ impl OtlpStream {
                 self.scope = convert::Scope::default();
                 self.spans_in_scope = 0;
             }
-            Piece::Scope(text) => match parse::<wire::Scope>(text) {
+            Piece::Scope(text) => match parse(text, wire::scope) {
                 Some(s) if self.spans_in_scope == 0 => {
                     self.scope =
                         convert::Scope::new(s.name.as_deref(), s.version.as_deref(), s.attributes.0)
@@ -141,7 +141,7 @@ impl OtlpStream {
     }
 
     fn span(&mut self, text: &[u8]) {
-        let Some(w) = parse::<wire::Span>(text) else {
+        let Some(w) = parse(text, wire::span) else {
             self.progress.failed = true;
             return;
         };
@@ -180,7 +180,7 @@ impl OtlpStream {
         if detect::classify(&shape).ok()? != Format::Otlp {
             return None;
         }
-        let doc: wire::Document = serde_json::from_str(skeleton).ok()?;
+        let doc = wire::document(skeleton).ok()?;
         let listed: usize = (doc.resource_spans.iter())
             .flat_map(|rs| rs.scope_spans.iter().map(|ss| ss.spans.len()))
             .sum();
@@ -263,6 +263,6 @@ impl Utf8Check {
 }
 
 /// A wire record from its text; `None` for anything the whole-file reader would complain about.
-fn parse<'a, T: serde::Deserialize<'a>>(text: &'a [u8]) -> Option<T> {
-    serde_json::from_str(std::str::from_utf8(text).ok()?).ok()
+fn parse<'a, T>(text: &'a [u8], read: fn(&'a str) -> Result<T, serde_json::Error>) -> Option<T> {
+    read(std::str::from_utf8(text).ok()?).ok()
 }

@@ -12,6 +12,28 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 
+/// Reads one span. These parse functions are concrete (not one generic `parse<T>`) so the
+/// serde code for the wire types is compiled here, in the crate built for speed, rather than
+/// in each caller.
+pub fn span(text: &str) -> Result<Span<'_>, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+/// Reads one document (its spans left as raw slices).
+pub fn document(text: &str) -> Result<Document<'_>, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+/// Reads one resource (a streamed document's `resource` piece).
+pub fn resource(text: &str) -> Result<Resource, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+/// Reads one instrumentation scope (a streamed document's `scope` piece).
+pub fn scope(text: &str) -> Result<Scope, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
 /// Reads `null` as the type's default (exporters write `"attributes": null`).
 fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
 where

@@ -31,6 +31,31 @@ impl Hasher for Fnv {
 
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
+/// Each span id to the index of its first span: the duplicate check and the parent lookup of
+/// every load use one, a million times at a million spans. A concrete type rather than a
+/// `FastMap<&str, usize>` at each use, so its hashing and probing are compiled here, in the
+/// crate built for speed (the rest of the library is built for size).
+#[derive(Default)]
+pub struct IdIndex<'a>(FastMap<&'a str, usize>);
+
+impl<'a> IdIndex<'a> {
+    pub fn with_capacity(n: usize) -> Self {
+        let mut map = FastMap::default();
+        map.reserve(n);
+        IdIndex(map)
+    }
+
+    /// Records `i` as `id`'s first span unless it has one; returns the first.
+    pub fn first_or_insert(&mut self, id: &'a str, i: usize) -> usize {
+        *self.0.entry(id).or_insert(i)
+    }
+
+    /// The first span with this id.
+    pub fn get(&self, id: &str) -> Option<usize> {
+        self.0.get(id).copied()
+    }
+}
+
 /// One hash of a tool call's name and raw arguments, for grouping repeats cheaply.
 pub fn call_hash(name: &str, args: &str) -> u64 {
     let mut h = Fnv::default();

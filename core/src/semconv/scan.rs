@@ -76,23 +76,27 @@ fn present(v: &AttrValue) -> bool {
     }
 }
 
+/// A figure that is there but cannot be one: a negative count, NaN, text that is not a number.
+/// The span gets [`flags::BAD_NUMBER`] rather than a made-up value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Absurd;
+
 /// A token count: a non-negative whole number, written as an int, a float or a numeric string.
-/// `Err` means the value is there but absurd (negative, NaN, not a number).
-pub(crate) fn count(v: &AttrValue) -> Result<u64, ()> {
+pub fn count(v: &AttrValue) -> Result<u64, Absurd> {
     if let Some(i) = v.as_i64() {
-        return u64::try_from(i).map_err(|_| ());
+        return u64::try_from(i).map_err(|_| Absurd);
     }
     match v.as_f64() {
         Some(f) if f.is_finite() && f >= 0.0 && f <= u64::MAX as f64 => Ok(f.round() as u64),
-        _ => Err(()),
+        _ => Err(Absurd),
     }
 }
 
 /// A cost in USD: finite and not negative.
-pub(crate) fn money(v: &AttrValue) -> Result<f64, ()> {
+pub fn money(v: &AttrValue) -> Result<f64, Absurd> {
     match v.as_f64() {
         Some(f) if f.is_finite() && f >= 0.0 => Ok(f),
-        _ => Err(()),
+        _ => Err(Absurd),
     }
 }
 
@@ -137,7 +141,7 @@ impl Scan {
     fn cost(&mut self, rank: u8, v: &AttrValue) {
         match money(v) {
             Ok(c) => self.cost.offer(rank, c),
-            Err(()) => self.bad_number = true,
+            Err(Absurd) => self.bad_number = true,
         }
     }
 

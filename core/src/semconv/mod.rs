@@ -8,7 +8,7 @@ mod scan;
 
 use crate::model::{find_attr, Run, Span, SpanKind};
 
-pub(crate) use scan::{count, money};
+pub use scan::{count, money, Absurd};
 
 /// Fills a span's semantic fields (kind, model, provider, usage, cost, tool call, error) from
 /// its attributes and name, so every OTel-family importer agrees on what a span means.
@@ -38,7 +38,7 @@ pub fn agent_of(span: &Span) -> Option<&str> {
 
 /// The agent a run belongs to: the first agent span that names one. Jaeger and Langfuse carry no
 /// run-level agent name, so both importers take it from the spans the same way.
-pub(crate) fn agent_of_run(run: &Run) -> Option<String> {
+pub fn agent_of_run(run: &Run) -> Option<String> {
     run.spans
         .iter()
         .filter(|s| s.kind == SpanKind::Agent)
