@@ -15,5 +15,16 @@ export function bundleSizes(dist) {
     })
     .sort((a, b) => b.raw - a.raw);
   rows.push({ file: 'total', raw: rows.reduce((s, r) => s + r.raw, 0), gzip: rows.reduce((s, r) => s + r.gzip, 0) });
+  // Data fetched only when shown (the demo run's files), outside the total: a page opened from a
+  // link never downloads it.
+  const demo = path.join(dist, 'code-review-agent');
+  if (fs.existsSync(demo)) {
+    const files = fs.readdirSync(demo).map((f) => fs.readFileSync(path.join(demo, f)));
+    rows.push({
+      file: 'demo run (when shown)',
+      raw: files.reduce((s, b) => s + b.length, 0),
+      gzip: files.reduce((s, b) => s + zlib.gzipSync(b, { level: 9 }).length, 0),
+    });
+  }
   return rows;
 }

@@ -60,8 +60,10 @@ export async function launch() {
 }
 
 /** A page that records requests and console errors; `assertClean()` checks both. */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, colorScheme = 'light' } = {}) {
+/** `routes`: `[pattern, handler]` pairs installed before the page loads (to fail a request). */
+export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, colorScheme = 'light', routes = [] } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+  for (const [pattern, handler] of routes) await context.route(pattern, handler);
   const page = await context.newPage();
   const requests = [];
   const errors = [];

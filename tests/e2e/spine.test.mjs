@@ -113,3 +113,16 @@ test('a file dropped while another is still loading is added to it, not lost', a
   assert.deepEqual(foreign(), []);
   await context.close();
 });
+
+test('the demo is fetched from beside the app, and a demo file that cannot be fetched is named', async () => {
+  const { page, context } = await openPage(browser, srv.url, {
+    routes: [['**/code-review-agent/log.json', (r) => r.fulfill({ status: 404, body: 'not found' })]],
+  });
+  await page.getByTestId('run-header').waitFor();
+  // The trace file still made the run; the log file's absence is a problem naming it.
+  assert.match(await page.locator('.run-name').textContent(), /^Agent Run: Review sample\.py/);
+  const problems = await page.getByTestId('problems').textContent();
+  assert.match(problems, /demo\/log\.json/);
+  assert.match(problems, /the demo file could not be fetched: the host answered HTTP 404/);
+  await context.close();
+});

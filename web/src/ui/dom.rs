@@ -181,6 +181,48 @@ impl TimeSlice {
     }
 }
 
+/// GETs a URL (absolute, or relative to the page) as bytes, with a message a user can act on
+/// when it fails.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    body_of(start_fetch(url)).await
+}
+
+/// [`fetch_bytes`] for several URLs at once: every request is sent before the first answer is
+/// awaited, so they take one round trip rather than one each.
+pub async fn fetch_all(urls: &[String]) -> Vec<Result<Vec<u8>, String>> {
+    let started: Vec<_> = urls.iter().map(|u| start_fetch(u)).collect();
+    let mut out = Vec::with_capacity(started.len());
+    for request in started {
+        out.push(body_of(request).await);
+    }
+    out
+}
+
+fn start_fetch(url: &str) -> Result<js_sys::Promise, String> {
+    let opts = web_sys::RequestInit::new();
+    opts.set_mode(web_sys::RequestMode::Cors);
+    let req = web_sys::Request::new_with_str_and_init(url, &opts)
+        .map_err(|_| "that is not a valid URL".to_string())?;
+    Ok(window().fetch_with_request(&req))
+}
+
+async fn body_of(request: Result<js_sys::Promise, String>) -> Result<Vec<u8>, String> {
+    let resp = wasm_bindgen_futures::JsFuture::from(request?)
+        .await
+        .map_err(|_| "the host refused the request or does not allow cross-origin reads (CORS); download the file and drop it on the page instead".to_string())?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "no response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("the host answered HTTP {}", resp.status()));
+    }
+    let buf = resp
+        .array_buffer()
+        .map_err(|_| "could not read the response".to_string())?;
+    let buf = wasm_bindgen_futures::JsFuture::from(buf)
+        .await
+        .map_err(|_| "could not read the response".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
 /// Reads a user's file as bytes (not as one JS string: Chrome caps strings near 512 MB).
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())

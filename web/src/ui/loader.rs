@@ -11,25 +11,12 @@ use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-/// The demo run: seed 000's code-review agent, `b_errors` scenario (see `demo/README.md`).
-const DEMO: [(&str, &[u8]); 4] = [
-    (
-        "traces.json",
-        include_bytes!("../../../demo/code-review-agent/traces.json"),
-    ),
-    (
-        "log.json",
-        include_bytes!("../../../demo/code-review-agent/log.json"),
-    ),
-    (
-        "tokens.json",
-        include_bytes!("../../../demo/code-review-agent/tokens.json"),
-    ),
-    (
-        "metrics.json",
-        include_bytes!("../../../demo/code-review-agent/metrics.json"),
-    ),
-];
+/// The demo run: seed 000's code-review agent, `b_errors` scenario (see `demo/README.md`). Its
+/// files are served beside the app (trunk copies `demo/code-review-agent/`) and fetched when the
+/// demo is shown, so a page opened from a link never downloads them and they are not in the wasm
+/// (28 KB raw).
+const DEMO_DIR: &str = "code-review-agent";
+const DEMO_FILES: [&str; 4] = ["traces.json", "log.json", "tokens.json", "metrics.json"];
 
 /// Files from this size up are read in pieces, and parsed as the pieces arrive when they hold
 /// one OTLP document (the usual big file); smaller files are read in one go (under 1 MiB parses
@@ -175,11 +162,21 @@ async fn run_jobs(state: AppState) {
         match job {
             Job::Files(files) => load_files(state, files).await,
             Job::Demo => {
-                let files = DEMO
-                    .iter()
-                    .map(|(n, b)| (format!("demo/{n}"), b.to_vec()))
-                    .collect();
-                add_to_workspace(state, Vec::new(), files, Vec::new(), 0.0).await;
+                let urls: Vec<String> = DEMO_FILES.map(|n| format!("{DEMO_DIR}/{n}")).into();
+                let mut files = Vec::with_capacity(DEMO_FILES.len());
+                let mut problems = Vec::new();
+                for (name, fetched) in DEMO_FILES.into_iter().zip(dom::fetch_all(&urls).await) {
+                    match fetched {
+                        Ok(bytes) => files.push((format!("demo/{name}"), bytes)),
+                        Err(message) => problems.push(Problem {
+                            severity: crate::model::Severity::Error,
+                            file: format!("demo/{name}"),
+                            place: None,
+                            message: format!("the demo file could not be fetched: {message}"),
+                        }),
+                    }
+                }
+                add_to_workspace(state, Vec::new(), files, problems, 0.0).await;
             }
             Job::Clear => {
                 state.carried_data.set(None);

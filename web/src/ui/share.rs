@@ -9,7 +9,6 @@ use crate::ingest::{self, InputFile};
 use crate::model::{Format, Problem, Severity, SourceFile, Workspace};
 use crate::share::{self, LinkReport, RedactOptions};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Reads `data=` or `src=` from the URL on first load and loads what they carry. Returns
 /// whether the link named a run, so the caller knows whether to show the demo.
@@ -79,6 +78,7 @@ fn fetch_src(state: AppState, url: String) {
     });
 }
 
+/// A `#src=` link's file: only from https (or this machine), never a page's own relative path.
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     if !url.starts_with("https://")
         && !url.starts_with("http://127.0.0.1")
@@ -86,24 +86,7 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     {
         return Err("only https:// links can be fetched".into());
     }
-    let opts = web_sys::RequestInit::new();
-    opts.set_mode(web_sys::RequestMode::Cors);
-    let req = web_sys::Request::new_with_str_and_init(url, &opts)
-        .map_err(|_| "that is not a valid URL".to_string())?;
-    let resp = wasm_bindgen_futures::JsFuture::from(dom::window().fetch_with_request(&req))
-        .await
-        .map_err(|_| "the host refused the request or does not allow cross-origin reads (CORS); download the file and drop it on the page instead".to_string())?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "no response".to_string())?;
-    if !resp.ok() {
-        return Err(format!("the host answered HTTP {}", resp.status()));
-    }
-    let buf = resp
-        .array_buffer()
-        .map_err(|_| "could not read the response".to_string())?;
-    let buf = wasm_bindgen_futures::JsFuture::from(buf)
-        .await
-        .map_err(|_| "could not read the response".to_string())?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+    dom::fetch_bytes(url).await
 }
 
 /// The share button and its dialog.
