@@ -87,6 +87,8 @@ proptest! {
                 at = s.end_ns;
             }
             prop_assert_eq!(at, b);
+            // The bound the critical path sizes its list by: one section per step down or up.
+            prop_assert!(secs.len() < 2 * run.spans.len(), "{} sections for {} spans", secs.len(), run.spans.len());
         } else {
             prop_assert!(secs.is_empty());
         }
