@@ -143,14 +143,6 @@ fn one_line_of_a_jsonl_file_is_also_an_object() {
     assert_eq!(detect_text(first), Ok(Format::Seed003Tools));
 }
 
-#[test]
-fn spoor_shared_run() {
-    assert_eq!(
-        detect_text(r#"{"spoor":1,"run":{"id":"r"}}"#),
-        Ok(Format::SpoorRun)
-    );
-}
-
 /// Loads `text` and returns the one error it must produce.
 fn refused(text: &str) -> String {
     let ws = load_one("near-miss.json", text.as_bytes());
@@ -220,21 +212,9 @@ fn near_miss_seed003_event_not_from_the_agent_bus() {
 }
 
 #[test]
-fn near_miss_newer_spoor_share() {
-    let m = refused(r#"{"spoor": 2, "run": {}}"#);
-    assert!(m.contains("`spoor` is 2, expected 1"), "{m}");
-}
-
-#[test]
 fn unrelated_json_lists_every_family() {
     let m = refused(r#"{"name": "package", "version": "1.0.0"}"#);
-    for family in [
-        "not OTLP",
-        "not Jaeger",
-        "not Langfuse",
-        "not a Spoor shared run",
-        "seed formats",
-    ] {
+    for family in ["not OTLP", "not Jaeger", "not Langfuse", "seed formats"] {
         assert!(m.contains(family), "{family}: {m}");
     }
     assert!(m.contains("`name`, `version`"), "{m}");

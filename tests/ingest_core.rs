@@ -210,23 +210,6 @@ fn a_bom_is_skipped() {
 }
 
 #[test]
-fn a_spoor_shared_run_round_trips() {
-    let src = load_one(
-        "rag.json",
-        &fixture("otlp/agent-prism/rag_earnings_agent.json"),
-    );
-    let doc = serde_json::json!({ "spoor": 1, "run": &src.runs[0] });
-    let text = serde_json::to_string(&doc).expect("serializes");
-    let ws = load_one("shared.json", text.as_bytes());
-    assert!(ws.problems.is_empty(), "{:?}", ws.problems);
-    assert_eq!(ws.files[0].formats, vec![Format::SpoorRun]);
-    assert_eq!(ws.runs.len(), 1);
-    assert_eq!(ws.runs[0].id, "b47d761fe79be88aee41342cdd527268");
-    assert_eq!(ws.span_count(), 18);
-    assert_eq!(ws.runs[0].spans, src.runs[0].spans);
-}
-
-#[test]
 fn synthetic_traces_load_with_the_span_count_asked_for() {
     use spoor::ingest::synth::{otlp_json, Synth};
     let text = otlp_json(Synth {

@@ -274,7 +274,7 @@ const ARRAY_KEY_RULES: &[(Format, &[&str])] = &[
 
 fn classify_object(s: &Shape) -> Result<Format, String> {
     let mut why = Vec::new();
-    for check in [spoor_run, otlp, jaeger, langfuse] {
+    for check in [otlp, jaeger, langfuse] {
         match check(s) {
             Ok(f) => return Ok(f),
             Err(reason) => why.push(reason),
@@ -328,25 +328,6 @@ impl Shape {
             Kind::Bool => "true/false",
             Kind::Null => "null",
         }
-    }
-}
-
-fn spoor_run(s: &Shape) -> Result<Format, String> {
-    let Some(version) = s.get("spoor") else {
-        return Err("not a Spoor shared run: no `spoor` key".into());
-    };
-    match version.number {
-        Some(1.0) => {}
-        Some(v) => {
-            return Err(format!(
-                "not a Spoor shared run this version understands: `spoor` is {v}, expected 1"
-            ))
-        }
-        None => return Err("not a Spoor shared run: `spoor` is not a version number".into()),
-    }
-    match s.kind_of("run") {
-        Some(Kind::Object) => Ok(Format::SpoorRun),
-        _ => Err("not a Spoor shared run: no `run` object".into()),
     }
 }
 

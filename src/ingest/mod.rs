@@ -68,7 +68,6 @@ pub mod seed002;
 pub mod seed003;
 pub mod seed_join;
 pub use spoor_core::semconv;
-pub mod spoor_run;
 pub mod synth;
 
 /// The largest file Spoor opens. A browser tab holds the bytes, the text and the parsed spans at

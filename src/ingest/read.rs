@@ -1,7 +1,7 @@
 //! Reading one file: size limit, empty files, BOM, UTF-8, document vs JSON lines, and handing
 //! each document (or line) to the importer its detected format calls for.
 
-use super::{detect, json_error, otlp, spoor_run, Fragment, ImportCtx, InputFile};
+use super::{detect, json_error, otlp, Fragment, ImportCtx, InputFile};
 use super::{jaeger, langfuse, seed000, seed001, seed002, seed003};
 use crate::model::{FileId, Format, Problem, Severity, SourceFile};
 
@@ -291,10 +291,11 @@ fn import_document(format: Format, text: &str, line: Option<u32>, ctx: &mut Impo
         }
     };
     match format {
-        Format::Otlp => {}
+        // OTLP was read above; a share link's run never comes from a file (detection never
+        // says SpoorRun).
+        Format::Otlp | Format::SpoorRun => {}
         Format::Jaeger => jaeger::import(&doc, ctx),
         Format::Langfuse => langfuse::import(&doc, ctx),
-        Format::SpoorRun => spoor_run::import(text, &doc, ctx),
         Format::Seed000Traces
         | Format::Seed000Log
         | Format::Seed000Tokens
