@@ -11,6 +11,8 @@ use std::time::Instant;
 #[path = "common/mod.rs"]
 mod common;
 use common::{synth_workspace, Timings, XorShift};
+use spoor::view::rows::{visible_rows, Query, RowFilter};
+use std::collections::HashSet;
 
 const TOOLS: [&str; 6] = [
     "search_docs",
@@ -210,5 +212,32 @@ fn main() {
             times.median() * 1e3,
             times.median() * 1e9 / run.spans.len() as f64
         );
+        // One keystroke in the waterfall's search box: every span's name, tool and attributes
+        // are compared with the text (the rows are recomputed on each keystroke).
+        let a = analyze_run(run, &cfg);
+        let t = &a.tree;
+        for q in ["Gpt-4O", "gen_ai.usage.output_tokens=57", "no such text"] {
+            let filter = RowFilter {
+                query: Query::parse(q),
+                ..RowFilter::default()
+            };
+            let mut matches = 0;
+            let times = Timings::of(5, || {
+                let rows = visible_rows(
+                    &run.spans,
+                    &t.preorder,
+                    &t.depth,
+                    &t.parent,
+                    &HashSet::new(),
+                    &filter,
+                );
+                matches = rows.matches.len();
+            });
+            println!(
+                "search {q:?} over {} spans: median {:.1} ms of 5, {matches} matches",
+                run.spans.len(),
+                times.median() * 1e3
+            );
+        }
     }
 }
