@@ -232,3 +232,73 @@ fn synthetic_traces_load_with_the_span_count_asked_for() {
         .all(|r| r.agent_version.as_deref() == Some("1.4.2")));
     assert!(ws.runs.iter().flat_map(|r| &r.spans).all(|s| s.flags == 0));
 }
+
+#[test]
+fn adding_files_says_which_runs_they_touched() {
+    use spoor::ingest::Touched;
+    let mut ws = Workspace::default();
+    let rag = fixture("otlp/agent-prism/rag_earnings_agent.json");
+    let first = add_files(
+        &mut ws,
+        &[InputFile {
+            name: "rag.json",
+            bytes: &rag,
+        }],
+    );
+    assert!(!first.all);
+    assert_eq!(first.runs.len(), 1);
+    assert!(first.includes("b47d761fe79be88aee41342cdd527268"));
+
+    // A second trace file touches its own run only, so the page keeps the first run's analysis.
+    let jaeger_otlp = fixture("otlp/jaeger-ui-otlp2jaeger-in.json");
+    let second = add_files(
+        &mut ws,
+        &[InputFile {
+            name: "other.json",
+            bytes: &jaeger_otlp,
+        }],
+    );
+    assert!(!second.includes("b47d761fe79be88aee41342cdd527268"));
+    let ids: Vec<&str> = ws.runs.iter().map(|r| r.id.as_str()).collect();
+    assert!(
+        ids.iter().any(|id| second.includes(id)),
+        "{ids:?} / {second:?}"
+    );
+
+    // The same file again is not loaded twice and touches nothing.
+    assert_eq!(
+        add_files(
+            &mut ws,
+            &[InputFile {
+                name: "rag.json",
+                bytes: &rag
+            }]
+        ),
+        Touched::default()
+    );
+
+    // A seed side file (the code-review agent's token log) can attach to any run.
+    let dir = "seed-formats/seed000-code-review-agent/b_errors";
+    let traces = fixture(&format!("{dir}/traces.json"));
+    let tokens = fixture(&format!("{dir}/tokens.json"));
+    assert!(
+        !add_files(
+            &mut ws,
+            &[InputFile {
+                name: "traces.json",
+                bytes: &traces
+            }]
+        )
+        .all
+    );
+    assert!(
+        add_files(
+            &mut ws,
+            &[InputFile {
+                name: "tokens.json",
+                bytes: &tokens
+            }]
+        )
+        .all
+    );
+}

@@ -29,6 +29,39 @@ pub struct Fragment {
     pub pending: Vec<seed_join::Pending>,
 }
 
+/// The runs a batch of files added spans to, so the page analyses only those again: adding a
+/// small file beside a million-span run should not redo that run's second of analysis.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Every run may have changed: side records (seed log, token, metric and event files)
+    /// attach to whichever runs they match.
+    pub all: bool,
+    /// Ids of the runs that received spans.
+    pub runs: std::collections::HashSet<String>,
+}
+
+impl Touched {
+    /// Whether the run with this id may have changed.
+    pub fn includes(&self, run_id: &str) -> bool {
+        self.all || self.runs.contains(run_id)
+    }
+
+    /// Adds what another batch touched.
+    pub fn extend(&mut self, other: Touched) {
+        self.all |= other.all;
+        self.runs.extend(other.runs);
+    }
+
+    fn of(fragments: &[Fragment]) -> Touched {
+        Touched {
+            all: fragments.iter().any(|f| !f.pending.is_empty()),
+            runs: (fragments.iter())
+                .flat_map(|f| f.runs.iter().map(|r| r.id.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// Per-file state handed to an importer.
 pub struct ImportCtx<'a> {
     pub file: FileId,
@@ -83,13 +116,13 @@ pub fn load(files: &[InputFile]) -> Workspace {
 
 /// Adds files to an open workspace (users drop more files later); runs with the same id merge
 /// with the ones already loaded, and a file loaded before is recognised and not loaded twice.
-pub fn add_files(ws: &mut Workspace, files: &[InputFile]) {
+pub fn add_files(ws: &mut Workspace, files: &[InputFile]) -> Touched {
     add_files_with_limit(ws, files, MAX_FILE_BYTES)
 }
 
 /// [`add_files`] with the size limit as a parameter, so the refusal can be tested without
 /// allocating a file of [`MAX_FILE_BYTES`].
-pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64) {
+pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64) -> Touched {
     let mut fragments = Vec::with_capacity(files.len());
     for file in files {
         let size = file.bytes.len() as u64;
@@ -110,8 +143,10 @@ pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64)
         ws.problems.extend(outcome.problems);
         fragments.push(outcome.fragment);
     }
+    let touched = Touched::of(&fragments);
     let pending = assemble::merge(ws, fragments);
     seed_join::join(ws, pending);
+    touched
 }
 
 /// A file loaded before (same size and content) is not loaded twice; the user is told so.
@@ -245,8 +280,8 @@ impl FileStream {
 }
 
 /// Adds a streamed file to `ws`, as [`add_files`] would have added it.
-pub fn add_streamed(ws: &mut Workspace, file: StreamedFile) {
-    crate::pace::block_on(add_streamed_in_slices(ws, file, &mut Pace::never()));
+pub fn add_streamed(ws: &mut Workspace, file: StreamedFile) -> Touched {
+    crate::pace::block_on(add_streamed_in_slices(ws, file, &mut Pace::never()))
 }
 
 /// [`add_streamed`], resting as `pace` says: the checks of a million-span run take about a
@@ -255,11 +290,15 @@ pub fn add_streamed_paced<'a, 'p: 'a>(
     ws: &'a mut Workspace,
     file: StreamedFile,
     pace: &'a mut Pace<'p>,
-) -> Paced<'a, ()> {
+) -> Paced<'a, Touched> {
     Box::pin(add_streamed_in_slices(ws, file, pace))
 }
 
-async fn add_streamed_in_slices(ws: &mut Workspace, file: StreamedFile, pace: &mut Pace<'_>) {
+async fn add_streamed_in_slices(
+    ws: &mut Workspace,
+    file: StreamedFile,
+    pace: &mut Pace<'_>,
+) -> Touched {
     let StreamedFile {
         name,
         size,
@@ -267,7 +306,7 @@ async fn add_streamed_in_slices(ws: &mut Workspace, file: StreamedFile, pace: &m
         mut runs,
     } = file;
     if already_loaded(ws, &name, hash, size) {
-        return;
+        return Touched::default();
     }
     let id = ws.files.len() as FileId;
     let mut spans = 0;
@@ -290,6 +329,8 @@ async fn add_streamed_in_slices(ws: &mut Workspace, file: StreamedFile, pace: &m
         runs,
         pending: Vec::new(),
     };
+    let touched = Touched::of(std::slice::from_ref(&fragment));
     let pending = assemble::merge_paced(ws, vec![fragment], pace).await;
     seed_join::join(ws, pending);
+    touched
 }

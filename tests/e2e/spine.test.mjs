@@ -74,6 +74,8 @@ test('a file dropped while another is still loading is added to it, not lost', a
   await page.getByTestId('empty').waitFor();
   await page.route('**/generated-100k.json', (r) => r.fulfill({ path: big.otlp, contentType: 'application/json' }));
   const small = fs.readFileSync(fixture('jaeger', 'genai-test-trace.json'), 'utf8');
+  const logs = [];
+  page.on('console', (m) => { if (m.text().startsWith('spoor: analysed')) logs.push(m.text()); });
   const progress = await page.evaluate(async (small) => {
     const bigFile = new File([await (await fetch('generated-100k.json')).blob()], 'generated-100k.json');
     const drop = (file) => {
@@ -98,6 +100,9 @@ test('a file dropped while another is still loading is added to it, not lost', a
   assert.equal(progress, 'Opening generated-100k.json…');
   await page.getByRole('button', { name: 'Runs (2)' }).waitFor({ timeout: 60_000 });
   await page.getByTestId('loading').waitFor({ state: 'detached' });
+  // The second load analysed its own run only; the big run kept its analysis (its counts,
+  // checked below, come from that analysis).
+  assert.match(logs.at(-1), /^spoor: analysed 1 of 2 runs in \d+ ms \(1 unchanged kept their analysis\)/);
   await page.getByRole('button', { name: 'Runs (2)' }).click();
   const names = await page.locator('.run-link').allTextContents();
   assert.equal(names.length, 2);

@@ -46,28 +46,35 @@ async fn add_to_workspace(
         .loaded
         .try_update_untracked(|l| std::mem::replace(l, Shared(Arc::new(Loaded::empty()))))
         .unwrap_or_else(|| Shared(Arc::new(Loaded::empty())));
-    let mut ws: Workspace = match Arc::try_unwrap(previous.0) {
-        Ok(l) => l.ws,
-        Err(shared) => shared.ws.clone(),
+    // The runs' analyses too, by run id, for the runs these files leave as they were.
+    let (mut ws, kept): (Workspace, Kept) = match Arc::try_unwrap(previous.0) {
+        Ok(l) => {
+            let ids = l.ws.runs.iter().map(|r| r.id.clone());
+            let kept = ids.zip(l.analyses).collect();
+            (l.ws, kept)
+        }
+        Err(shared) => (shared.ws.clone(), Kept::default()),
     };
+    let mut touched = ingest::Touched::default();
     let t0 = dom::now_ms();
     let any_streamed = !streamed.is_empty();
     let slice = dom::TimeSlice::new();
     let mut check = |stage: &'static str| slice.rest_if_due(stage);
     for file in streamed {
-        ingest::add_streamed_paced(&mut ws, file, &mut Pace::with(&mut check)).await;
+        touched
+            .extend(ingest::add_streamed_paced(&mut ws, file, &mut Pace::with(&mut check)).await);
     }
     let (held, _) = slice.longest_stretch();
     let inputs: Vec<InputFile> = files
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
-    ingest::add_files(&mut ws, &inputs);
+    touched.extend(ingest::add_files(&mut ws, &inputs));
     ws.problems.extend(problems);
     drop(inputs);
     drop(files);
     let t1 = dom::now_ms();
-    let loaded = analyse(state, ws).await;
+    let loaded = analyse(state, ws, kept, &touched).await;
     state.set_analysed(loaded);
     let t2 = dom::now_ms();
     let streaming = if any_streamed {
@@ -86,17 +93,37 @@ async fn add_to_workspace(
     ));
 }
 
-/// Analyses every run, resting whenever a [`dom::TimeSlice`] is used up ([`Pace`]), with the
-/// stage in the progress message: over a second of work at a million spans, which would
-/// otherwise freeze the page in one piece.
-async fn analyse(state: AppState, ws: Workspace) -> Loaded {
+/// The analyses of the runs loaded before, by run id.
+type Kept = std::collections::HashMap<String, crate::analysis::RunAnalysis>;
+
+/// Analyses the runs the new files touched (the others keep their analysis from `kept`),
+/// resting whenever a [`dom::TimeSlice`] is used up ([`Pace`]), with the stage in the progress
+/// message: over a second of work at a million spans, which would otherwise freeze the page in
+/// one piece.
+async fn analyse(
+    state: AppState,
+    ws: Workspace,
+    mut kept: Kept,
+    touched: &ingest::Touched,
+) -> Loaded {
     let t0 = dom::now_ms();
     let cfg = state.config.get_value();
-    let spans = ws.runs.iter().map(|r| r.spans.len() as u64).sum::<u64>();
+    let fresh = |r: &crate::model::Run| touched.includes(&r.id) || !kept.contains_key(&r.id);
+    let spans: u64 = (ws.runs.iter().filter(|r| fresh(r)))
+        .map(|r| r.spans.len() as u64)
+        .sum();
     let label = format!("Analysing {} spans…", crate::view::format::count(spans));
     let slice = dom::TimeSlice::new();
     let mut analyses = Vec::with_capacity(ws.runs.len());
+    let mut reused = 0;
     for (i, run) in ws.runs.iter().enumerate() {
+        if !touched.includes(&run.id) {
+            if let Some(a) = kept.remove(&run.id) {
+                analyses.push(a);
+                reused += 1;
+                continue;
+            }
+        }
         let done = i as f64 / ws.runs.len() as f64;
         let mut check = |stage: &'static str| {
             let rest = slice.rest_if_due(stage)?;
@@ -112,8 +139,10 @@ async fn analyse(state: AppState, ws: Workspace) -> Loaded {
     }
     let (held, stage) = slice.longest_stretch();
     dom::log(&format!(
-        "spoor: analysed in {:.0} ms, at most {held:.0} ms between two looks at the clock \
-         (in {stage})",
+        "spoor: analysed {} of {} runs in {:.0} ms ({reused} unchanged kept their analysis), at \
+         most {held:.0} ms between two looks at the clock (in {stage})",
+        ws.runs.len() - reused,
+        ws.runs.len(),
         dom::now_ms() - t0
     ));
     Loaded { ws, analyses }

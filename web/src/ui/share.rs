@@ -60,13 +60,13 @@ fn fetch_src(state: AppState, url: String) {
         state.loading.set(None);
         let mut ws = Workspace::default();
         match result {
-            Ok(bytes) => ingest::add_files(
-                &mut ws,
-                &[InputFile {
+            Ok(bytes) => {
+                let file = InputFile {
                     name: &name,
                     bytes: &bytes,
-                }],
-            ),
+                };
+                ingest::add_files(&mut ws, &[file]);
+            }
             Err(message) => ws.problems.push(Problem {
                 severity: Severity::Error,
                 file: url.clone(),
