@@ -10,6 +10,8 @@ use crate::pace::Pace;
 use crate::sorting;
 use std::borrow::Cow;
 
+mod canonical;
+
 /// The tool's name as users know it.
 pub fn tool_name(s: &Span) -> &str {
     s.tool.as_ref().map(|t| t.name.as_str()).unwrap_or(&s.name)
@@ -21,7 +23,7 @@ pub fn normalized_args(s: &Span) -> Cow<'_, str> {
         return Cow::Borrowed("");
     };
     let t = a.trim();
-    if t.starts_with('{') || t.starts_with('[') {
+    if (t.starts_with('{') || t.starts_with('[')) && !canonical::is_canonical(t) {
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
             // serde_json's map is ordered by key, so this sorts keys like seed 002's
             // `json.dumps(..., sort_keys=True)`.
