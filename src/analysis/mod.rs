@@ -82,7 +82,7 @@ async fn analyze(run: &Run, cfg: &AnalysisConfig, pace: &mut Pace<'_>) -> RunAna
     pace.enter(STAGES[0]).await;
     let tree = Tree::build_paced(run, pace).await;
     pace.enter(STAGES[1]).await;
-    let self_times = timing::self_times(run, &tree);
+    let self_times = timing::self_times_paced(run, &tree, pace).await;
     pace.enter(STAGES[2]).await;
     let critical_sections = critical_path::critical_sections_paced(run, &tree, pace).await;
     let critical_path = critical_path::spans_of(&critical_sections, pace).await;
