@@ -131,3 +131,28 @@ test('the demo is fetched from beside the app, and a demo file that cannot be fe
   assert.match(problems, /the demo file could not be fetched: the host answered HTTP 404/);
   await context.close();
 });
+
+test('a #src= link opens the hosted file, and a file dropped while it is fetched is added after it', async () => {
+  // The hosted file is answered late (the route waits until the drop has happened), so the drop
+  // lands while the link's fetch is in flight.
+  let release;
+  const dropped = new Promise((r) => { release = r; });
+  const hosted = fixture('jaeger', 'genai-test-trace.json');
+  const { page, errors, foreign, context } = await openPage(browser, `${srv.url}#src=${encodeURIComponent(`${srv.url}hosted/genai-test-trace.json`)}`, {
+    routes: [['**/hosted/genai-test-trace.json', async (r) => { await dropped; r.fulfill({ path: hosted, contentType: 'application/json' }); }]],
+  });
+  await page.getByTestId('loading').filter({ hasText: 'Fetching' }).waitFor();
+  await page.locator('body').drop({ files: { name: 'run_partial.json', mimeType: 'application/json', buffer: fs.readFileSync(fixture('seed-formats', 'seed001-agenttracer', 'run_partial.json')) } });
+  release();
+  await page.getByRole('button', { name: 'Runs (2)' }).waitFor();
+  await page.getByRole('button', { name: 'Runs (2)' }).click();
+  await page.getByRole('button', { name: 'POST /api/graphql' }).click();
+  assert.equal(await page.getByTestId('run-counts').textContent(),
+    '57 spans · 5 LLM calls · 7 tool calls · 1 error');
+  await page.getByRole('button', { name: 'Runs (2)' }).click();
+  await page.getByRole('button', { name: 'support-agent v1.0.0' }).click();
+  assert.equal(await page.getByTestId('run-counts').textContent(), '5 spans · 1 LLM call · 1 tool call · 1 error');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign(), []);
+  await context.close();
+});

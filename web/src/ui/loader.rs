@@ -152,11 +152,13 @@ async fn analyse(
 /// takes the workspace out of the page's state while it reads, assembles and analyses (resting
 /// as it goes), so a second drop started meanwhile would begin from an empty workspace, and
 /// whichever finished last would drop the other's runs. A "Clear" pressed during a load would be
-/// undone by it the same way.
+/// undone by it the same way, and a `#src=` link's file arriving late would replace a dropped one.
 enum Job {
     Files(Vec<web_sys::File>),
     Demo,
     Clear,
+    /// A `#src=` link's hosted file, opened in place of what is loaded.
+    LinkSrc(String),
 }
 
 thread_local! {
@@ -211,6 +213,7 @@ async fn run_jobs(state: AppState) {
                 state.carried_data.set(None);
                 state.set_loaded(Workspace::default());
             }
+            Job::LinkSrc(url) => super::share::fetch_src(state, url).await,
         }
     }
     state.loading.set(None);
@@ -219,6 +222,11 @@ async fn run_jobs(state: AppState) {
 /// Opens the demo run.
 pub fn load_demo(state: AppState) {
     submit(state, Job::Demo);
+}
+
+/// Opens the hosted file a `#src=` link names.
+pub fn open_link_src(state: AppState, url: String) {
+    submit(state, Job::LinkSrc(url));
 }
 
 /// Reads a big file piece by piece through a [`FileStream`], showing progress. `Ok(None)` means

@@ -44,38 +44,36 @@ pub fn load_incoming(state: AppState) -> bool {
     }
     match state.view.with_untracked(|v| v.src.clone()) {
         Some(src) => {
-            fetch_src(state, src);
+            super::loader::open_link_src(state, src);
             true
         }
         None => false,
     }
 }
 
-/// Fetches a hosted trace file named by `#src=` and loads it like a dropped file.
-fn fetch_src(state: AppState, url: String) {
-    leptos::task::spawn_local(async move {
-        state.loading.set(Some((format!("Fetching {url}…"), 0.2)));
-        let name = url.rsplit('/').next().unwrap_or("linked file").to_string();
-        let result = fetch_bytes(&url).await;
-        state.loading.set(None);
-        let mut ws = Workspace::default();
-        match result {
-            Ok(bytes) => {
-                let file = InputFile {
-                    name: &name,
-                    bytes: &bytes,
-                };
-                ingest::add_files(&mut ws, &[file]);
-            }
-            Err(message) => ws.problems.push(Problem {
-                severity: Severity::Error,
-                file: url.clone(),
-                place: None,
-                message,
-            }),
+/// Fetches a hosted trace file named by `#src=` and opens it in place of what is loaded. Run by
+/// the loader's queue (`loader::open_link_src`), so a file dropped meanwhile is added after it.
+pub async fn fetch_src(state: AppState, url: String) {
+    state.loading.set(Some((format!("Fetching {url}…"), 0.2)));
+    let name = url.rsplit('/').next().unwrap_or("linked file").to_string();
+    let result = fetch_bytes(&url).await;
+    let mut ws = Workspace::default();
+    match result {
+        Ok(bytes) => {
+            let file = InputFile {
+                name: &name,
+                bytes: &bytes,
+            };
+            ingest::add_files(&mut ws, &[file]);
         }
-        state.set_loaded(ws);
-    });
+        Err(message) => ws.problems.push(Problem {
+            severity: Severity::Error,
+            file: url.clone(),
+            place: None,
+            message,
+        }),
+    }
+    state.set_loaded(ws);
 }
 
 /// A `#src=` link's file: only from https (or this machine), never a page's own relative path.
