@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, openPage, fixture, ROOT } from './harness.mjs';
-import { generate, expectedCounts } from '../../bench/browser/generate.mjs';
+import { generate, expectedCounts, spans } from '../../bench/browser/generate.mjs';
 
 let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
@@ -152,6 +152,42 @@ test('a #src= link opens the hosted file, and a file dropped while it is fetched
   await page.getByRole('button', { name: 'Runs (2)' }).click();
   await page.getByRole('button', { name: 'support-agent v1.0.0' }).click();
   assert.equal(await page.getByTestId('run-counts').textContent(), '5 spans · 1 LLM call · 1 tool call · 1 error');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign(), []);
+  await context.close();
+});
+
+test('on a big run the search waits for a pause in typing, then shows its matches once', async () => {
+  const big = generate(100_000);
+  let want = 0;
+  spans(100_000, (s) => { if (JSON.stringify([s.name, s.attrs]).toLowerCase().includes('read_file')) want++; });
+  const { page, errors, foreign, context } = await openPage(browser, srv.url, {
+    routes: [['**/generated-100k.json', (r) => r.fulfill({ path: big.otlp, contentType: 'application/json' })]],
+  });
+  await page.getByTestId('run-header').waitFor();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByTestId('empty').waitFor();
+  await page.evaluate(async () => {
+    const file = new File([await (await fetch('generated-100k.json')).blob()], 'generated-100k.json');
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.getByTestId('run-counts').filter({ hasText: /^100,000 spans/ }).waitFor({ timeout: 60_000 });
+  // Every text the match count shows while a word is typed at 20 ms a key.
+  await page.evaluate(() => {
+    window.shown = [];
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid=match-count]')?.textContent;
+      if (t) window.shown.push(t);
+    }).observe(document.querySelector('.toolbar'), { subtree: true, childList: true, characterData: true });
+  });
+  await page.locator('#search').pressSequentially('READ_file', { delay: 20 });
+  await page.getByTestId('match-count').filter({ hasText: 'matches' }).waitFor();
+  await page.waitForTimeout(500);
+  const shown = [...new Set(await page.evaluate(() => window.shown))];
+  assert.deepEqual(shown, [`${want} matches`]);
+  assert.ok(want > 1000, `${want}`);
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign(), []);
   await context.close();

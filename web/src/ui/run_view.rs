@@ -12,6 +12,7 @@ use crate::view::rows::{visible_rows, Query, RowFilter, Rows};
 use crate::view::state::Panel;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn RunView() -> impl IntoView {
@@ -295,16 +296,44 @@ fn RunHeader(run_i: usize) -> impl IntoView {
     }
 }
 
+/// Runs with at least this many spans search once typing pauses for [`SEARCH_PAUSE_MS`], not on
+/// every keystroke: one pass over 100k spans takes ~50 ms in the page, over a million about ten
+/// times that, and a word typed at once would otherwise cost one pass per letter.
+const SEARCH_AT_ONCE_BELOW: usize = 50_000;
+const SEARCH_PAUSE_MS: u64 = 200;
+
 /// Search, filters, the critical-path toggle and exports.
 #[component]
 fn Toolbar(run_i: usize, rows: Memo<Rows>) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let spans = state
+        .loaded
+        .with_untracked(|l| l.ws.runs.get(run_i).map_or(0, |r| r.spans.len()));
+    let search = move |q: String| {
+        if spans < SEARCH_AT_ONCE_BELOW {
+            state.navigate(false, move |v| v.query = q);
+            return;
+        }
+        // Searches only if the box still says `q`: no key came since, and Esc did not clear it.
+        set_timeout(
+            move || {
+                let now = super::dom::document()
+                    .get_element_by_id("search")
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .map(|e| e.value());
+                if now.as_deref() == Some(q.as_str()) {
+                    state.navigate(false, move |v| v.query = q);
+                }
+            },
+            std::time::Duration::from_millis(SEARCH_PAUSE_MS),
+        );
+    };
     view! {
         <div class="toolbar" role="search">
             <input id="search" type="search" placeholder="Search spans: name, attribute value, key=value   ( / )"
                 aria-label="Search spans"
                 prop:value=move || state.view.with(|v| v.query.clone())
-                on:input=move |ev| { let q = event_target_value(&ev); state.navigate(false, move |v| v.query = q); }/>
+                on:input=move |ev| search(event_target_value(&ev))/>
             <span class="match-count" data-testid="match-count">{move || {
                 let q = state.view.with(|v| !v.query.is_empty());
                 q.then(|| format!("{} matches", rows.with(|r| r.matches.len())))
