@@ -35,7 +35,6 @@ pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 /// every load use one, a million times at a million spans. A concrete type rather than a
 /// `FastMap<&str, usize>` at each use, so its hashing and probing are compiled here, in the
 /// crate built for speed (the rest of the library is built for size).
-#[derive(Default)]
 pub struct IdIndex<'a>(FastMap<&'a str, usize>);
 
 impl<'a> IdIndex<'a> {

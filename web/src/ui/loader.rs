@@ -108,21 +108,26 @@ async fn analyse(
 ) -> Loaded {
     let t0 = dom::now_ms();
     let cfg = state.config.get_value();
-    let fresh = |r: &crate::model::Run| touched.includes(&r.id) || !kept.contains_key(&r.id);
-    let spans: u64 = (ws.runs.iter().filter(|r| fresh(r)))
-        .map(|r| r.spans.len() as u64)
+    // Decided once per run: an untouched run with an analysis keeps it.
+    let mut reuse: Vec<Option<crate::analysis::RunAnalysis>> = (ws.runs.iter())
+        .map(|r| {
+            (!touched.includes(&r.id))
+                .then(|| kept.remove(&r.id))
+                .flatten()
+        })
+        .collect();
+    let reused = reuse.iter().filter(|a| a.is_some()).count();
+    let spans: u64 = (ws.runs.iter().zip(&reuse))
+        .filter(|(_, a)| a.is_none())
+        .map(|(r, _)| r.spans.len() as u64)
         .sum();
     let label = format!("Analysing {} spans…", crate::view::format::count(spans));
     let slice = dom::TimeSlice::new();
     let mut analyses = Vec::with_capacity(ws.runs.len());
-    let mut reused = 0;
     for (i, run) in ws.runs.iter().enumerate() {
-        if !touched.includes(&run.id) {
-            if let Some(a) = kept.remove(&run.id) {
-                analyses.push(a);
-                reused += 1;
-                continue;
-            }
+        if let Some(a) = reuse[i].take() {
+            analyses.push(a);
+            continue;
         }
         let done = i as f64 / ws.runs.len() as f64;
         let mut check = |stage: &'static str| {
