@@ -67,9 +67,38 @@ struct Entry {
 #[derive(Default)]
 pub struct Report {
     entries: BTreeMap<(FileId, Kind, String), Entry>,
+    /// Whether an attribute key names tokens or a cost, by the key's address: keys are interned,
+    /// so a million spans share a few dozen, and the substring tests ran for every attribute
+    /// (~3% of a 100k-span load in the browser). Addresses are stable while the spans are alive,
+    /// which they are for the whole assembly.
+    key_kinds: crate::fasthash::FastMap<(usize, usize), KeyKind>,
+}
+
+#[derive(Clone, Copy)]
+struct KeyKind {
+    tokens: bool,
+    cost: bool,
 }
 
 impl Report {
+    fn key_kind(&mut self, key: &str) -> KeyKind {
+        let at = (key.as_ptr() as usize, key.len());
+        if let Some(&kind) = self.key_kinds.get(&at) {
+            return kind;
+        }
+        let k = key.as_bytes();
+        let kind = KeyKind {
+            tokens: has(k, b"token") && (has(k, b"usage") || has(k, b"count")),
+            cost: has(k, b"cost"),
+        };
+        // Keys that were not interned (a source with ids in its keys) each have an address of
+        // their own; past this many the memo stops growing.
+        if self.key_kinds.len() < 4096 {
+            self.key_kinds.insert(at, kind);
+        }
+        kind
+    }
+
     pub fn add(&mut self, kind: Kind, run: &str, span: &Span) {
         self.add_detail(kind, run, span, None);
     }
@@ -160,9 +189,10 @@ pub fn check_span(span: &mut Span, run: &str, report: &mut Report) {
     }
     // The raw attributes stay for display; the flag tells the user they are absurd.
     for a in &span.attrs {
-        let key = a.key.as_bytes();
-        let is_tokens = has(key, b"token") && (has(key, b"usage") || has(key, b"count"));
-        let is_cost = has(key, b"cost");
+        let KeyKind {
+            tokens: is_tokens,
+            cost: is_cost,
+        } = report.key_kind(&a.key);
         if !(is_tokens || is_cost) {
             continue;
         }
