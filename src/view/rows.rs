@@ -148,15 +148,32 @@ pub struct RowFilter {
 }
 
 impl RowFilter {
-    fn narrows(&self) -> bool {
-        self.kind.is_some() || self.errors_only || (self.matches_only && !self.query.is_empty())
+    fn narrows(&self, hits: Option<&[bool]>) -> bool {
+        self.kind.is_some() || self.errors_only || (self.matches_only && hits.is_some())
     }
 
-    fn keeps(&self, span: &Span) -> bool {
+    fn keeps(&self, span: &Span, hit: bool) -> bool {
         self.kind.is_none_or(|k| span.kind == k)
             && (!self.errors_only || span.status == Status::Error)
-            && (!self.matches_only || self.query.is_empty() || self.query.matches(span))
+            && (!self.matches_only || hit)
     }
+}
+
+/// Marks which of `spans[from..]` match `query`, one flag per span in `found`. A search is done
+/// once, in pieces, apart from the row pass: over a million spans it takes about half a second
+/// in the page, so the page searches piece by piece and rests between pieces, and collapsing a
+/// subtree or toggling "Matches only" afterwards reads the flags instead of searching again.
+pub fn find_hits(spans: &[Span], query: &Query, from: usize, found: &mut [bool]) {
+    for (slot, span) in found.iter_mut().zip(spans.get(from..).unwrap_or_default()) {
+        *slot = query.matches(span);
+    }
+}
+
+/// [`find_hits`] over the whole run in one piece (small runs, the CLI, tests, benchmarks).
+pub fn hits(spans: &[Span], query: &Query) -> Vec<bool> {
+    let mut found = vec![false; spans.len()];
+    find_hits(spans, query, 0, &mut found);
+    found
 }
 
 /// The rows to draw and which of them match the search.
@@ -168,7 +185,9 @@ pub struct Rows {
 }
 
 /// Computes the waterfall rows. `preorder` and `depth` come from the analysis tree, `parent`
-/// gives each span's parent in that tree (orphans hang under the root).
+/// gives each span's parent in that tree (orphans hang under the root). `hits` are the search's
+/// flags from [`find_hits`], `None` while there is no search or it is not done yet: then
+/// nothing is marked as a match and "Matches only" hides nothing.
 pub fn visible_rows(
     spans: &[Span],
     preorder: &[SpanIdx],
@@ -176,12 +195,14 @@ pub fn visible_rows(
     parent: &[Option<SpanIdx>],
     collapsed: &HashSet<SpanIdx>,
     filter: &RowFilter,
+    hits: Option<&[bool]>,
 ) -> Rows {
+    let hit = |i: usize| hits.is_some_and(|h| h.get(i).copied().unwrap_or(false));
     // Which spans survive the filters: the kept ones plus their ancestors.
-    let keep: Option<Vec<bool>> = filter.narrows().then(|| {
+    let keep: Option<Vec<bool>> = filter.narrows(hits).then(|| {
         let mut keep = vec![false; spans.len()];
         for (i, s) in spans.iter().enumerate() {
-            if filter.keeps(s) {
+            if filter.keeps(s, hit(i)) {
                 let mut cur = Some(i as SpanIdx);
                 while let Some(c) = cur {
                     let slot = &mut keep[c as usize];
@@ -209,7 +230,7 @@ pub fn visible_rows(
             continue;
         }
         out.rows.push(idx);
-        if !filter.query.is_empty() && filter.query.matches(&spans[idx as usize]) {
+        if hit(idx as usize) {
             out.matches.push(idx);
         }
         if collapsed.contains(&idx) {
@@ -297,7 +318,7 @@ mod tests {
     fn collapse_hides_the_subtree_only() {
         let (s, pre, d, p) = fixture();
         let collapsed = HashSet::from([1]);
-        let r = visible_rows(&s, &pre, &d, &p, &collapsed, &RowFilter::default());
+        let r = visible_rows(&s, &pre, &d, &p, &collapsed, &RowFilter::default(), None);
         assert_eq!(r.rows, vec![0, 1, 3]);
     }
 
@@ -309,7 +330,8 @@ mod tests {
             matches_only: true,
             ..Default::default()
         };
-        let r = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter);
+        let found = hits(&s, &filter.query);
+        let r = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter, Some(&found));
         assert_eq!(r.rows, vec![0, 3]);
         assert_eq!(r.matches, vec![3]);
         let filter = RowFilter {
@@ -317,7 +339,8 @@ mod tests {
             matches_only: true,
             ..Default::default()
         };
-        let r = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter);
+        let found = hits(&s, &filter.query);
+        let r = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter, Some(&found));
         assert_eq!(r.rows, vec![0, 1, 2]);
     }
 
@@ -329,7 +352,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            visible_rows(&s, &pre, &d, &p, &HashSet::new(), &tools).rows,
+            visible_rows(&s, &pre, &d, &p, &HashSet::new(), &tools, None).rows,
             vec![0, 1, 2, 3]
         );
         let errors = RowFilter {
@@ -337,8 +360,44 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            visible_rows(&s, &pre, &d, &p, &HashSet::new(), &errors).rows,
+            visible_rows(&s, &pre, &d, &p, &HashSet::new(), &errors, None).rows,
             vec![0, 3]
         );
+    }
+
+    #[test]
+    fn a_search_found_in_pieces_equals_one_search_and_marks_nothing_until_found() {
+        let (mut s, pre, d, p) = fixture();
+        for i in 0..50u32 {
+            s.push(span(&format!("call {i}"), SpanKind::Llm, Some(1)));
+        }
+        let (mut pre, mut d, mut p) = (pre, d, p);
+        for i in 4..s.len() as u32 {
+            pre.insert(2, i);
+            d.push(2);
+            p.push(Some(1));
+        }
+        let query = Query::parse("call 1");
+        let whole = hits(&s, &query);
+        assert_eq!(whole.iter().filter(|&&h| h).count(), 11); // call 1, call 10..19
+        for piece in [1, 3, 7, 64] {
+            let mut found = vec![false; s.len()];
+            for from in (0..s.len()).step_by(piece) {
+                let to = (from + piece).min(s.len());
+                find_hits(&s, &query, from, &mut found[from..to]);
+            }
+            assert_eq!(found, whole, "pieces of {piece}");
+        }
+        let filter = RowFilter {
+            query,
+            matches_only: true,
+            ..Default::default()
+        };
+        let pending = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter, None);
+        assert_eq!(pending.rows.len(), s.len());
+        assert!(pending.matches.is_empty());
+        let done = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter, Some(&whole));
+        assert_eq!(done.matches.len(), 11);
+        assert_eq!(done.rows.len(), 11 + 2); // the matches under a(1), and root(0) and a(1)
     }
 }

@@ -9,6 +9,7 @@ mod loader;
 mod panels;
 mod run_list;
 mod run_view;
+mod search;
 mod share;
 mod state;
 mod versions;

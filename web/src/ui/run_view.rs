@@ -4,6 +4,7 @@
 
 use super::details::SpanDetails;
 use super::panels::{AnomalyPanel, CostPanel, DecisionsPanel, LogsPanel, MetricsPanel};
+use super::search::Search;
 use super::state::AppState;
 use super::waterfall::Waterfall;
 use crate::model::{SpanIdx, SpanKind};
@@ -64,19 +65,23 @@ fn RunPage(run_i: usize) -> impl IntoView {
             matches_only: v.matches_only,
         })
     });
+    let search = Search::new(state, run_i, filter);
     let rows: Memo<Rows> = Memo::new(move |_| {
         let f = filter.get();
         state.collapsed.with(|c| {
             state.loaded.with(|l| {
                 let a = &l.analyses[run_i];
-                visible_rows(
-                    &l.ws.runs[run_i].spans,
-                    &a.tree.preorder,
-                    &a.tree.depth,
-                    &a.tree.parent,
-                    c,
-                    &f,
-                )
+                search.with_flags(&f.query, l, |hits| {
+                    visible_rows(
+                        &l.ws.runs[run_i].spans,
+                        &a.tree.preorder,
+                        &a.tree.depth,
+                        &a.tree.parent,
+                        c,
+                        &f,
+                        hits,
+                    )
+                })
             })
         })
     });
@@ -228,7 +233,7 @@ fn RunPage(run_i: usize) -> impl IntoView {
     view! {
         <div class="run-page">
             <RunHeader run_i/>
-            <Toolbar run_i rows/>
+            <Toolbar run_i rows filter search/>
             <div class="run-body">
                 <div class="run-main">
                     <Waterfall run_i bounds rows critical scroll_to/>
@@ -304,12 +309,17 @@ const SEARCH_PAUSE_MS: u64 = 200;
 
 /// Search, filters, the critical-path toggle and exports.
 #[component]
-fn Toolbar(run_i: usize, rows: Memo<Rows>) -> impl IntoView {
+fn Toolbar(
+    run_i: usize,
+    rows: Memo<Rows>,
+    filter: Memo<RowFilter>,
+    search: Search,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let spans = state
         .loaded
         .with_untracked(|l| l.ws.runs.get(run_i).map_or(0, |r| r.spans.len()));
-    let search = move |q: String| {
+    let on_typed = move |q: String| {
         if spans < SEARCH_AT_ONCE_BELOW {
             state.navigate(false, move |v| v.query = q);
             return;
@@ -333,10 +343,18 @@ fn Toolbar(run_i: usize, rows: Memo<Rows>) -> impl IntoView {
             <input id="search" type="search" placeholder="Search spans: name, attribute value, key=value   ( / )"
                 aria-label="Search spans"
                 prop:value=move || state.view.with(|v| v.query.clone())
-                on:input=move |ev| search(event_target_value(&ev))/>
+                on:input=move |ev| on_typed(event_target_value(&ev))/>
             <span class="match-count" data-testid="match-count">{move || {
-                let q = state.view.with(|v| !v.query.is_empty());
-                q.then(|| format!("{} matches", rows.with(|r| r.matches.len())))
+                let q = filter.with(|f| f.query.clone());
+                if q.is_empty() {
+                    return None;
+                }
+                let done = state.loaded.with(|l| search.with_flags(&q, l, |hits| hits.is_some()));
+                Some(match search.progress() {
+                    _ if done => format!("{} matches", rows.with(|r| r.matches.len())),
+                    Some(p) => format!("Searching… {:.0}%", p * 100.0),
+                    None => "Searching…".to_string(),
+                })
             }}</span>
             <label class="check"><input type="checkbox"
                 prop:checked=move || state.view.with(|v| v.matches_only)
