@@ -113,3 +113,39 @@ export function driveFrames({ selector, mode, ms, step }) {
     });
   });
 }
+
+/**
+ * Puts `text` in the waterfall's search box at once (as a paste does) and resolves, once the
+ * match count shows a count and that frame is painted, with the time taken, the count shown and
+ * the durations of the main-thread blocks over 50 ms meanwhile: whether the page stayed
+ * responsive while a big run was searched.
+ */
+export function searchProbe({ text, timeoutMs }) {
+  return new Promise((resolve) => {
+    const blocks = [];
+    let longTasks = null;
+    try {
+      longTasks = new PerformanceObserver((l) => { for (const e of l.getEntries()) blocks.push(e.duration); });
+      longTasks.observe({ type: 'longtask' });
+    } catch (_) { /* no Long Tasks API: blocks stay empty */ }
+    const t0 = performance.now();
+    let timer = null;
+    const finish = (out) => {
+      watch.disconnect();
+      clearTimeout(timer);
+      // Long tasks reach the observer when they end: give the last one a moment to arrive.
+      setTimeout(() => { longTasks?.disconnect(); resolve({ ...out, blocks }); }, 200);
+    };
+    const watch = new MutationObserver(() => {
+      const m = /^([\d,]+) matches$/.exec(document.querySelector('[data-testid=match-count]')?.textContent || '');
+      if (!m) return;
+      watch.disconnect();
+      requestAnimationFrame(() => setTimeout(() => finish({ ms: performance.now() - t0, matches: m[1] }), 0));
+    });
+    watch.observe(document.querySelector('.toolbar'), { subtree: true, childList: true, characterData: true });
+    timer = setTimeout(() => finish({ error: `no match count within ${timeoutMs} ms` }), timeoutMs);
+    const input = document.getElementById('search');
+    input.value = text;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}

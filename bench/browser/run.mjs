@@ -162,6 +162,8 @@ function report(results, opt, version) {
     ['  ÷ OTLP file size', ...col((r) => fig(r.spoor, (m) => (mem(m) != null ? mem(m) / r.gen.otlpBytes : null), (v) => `${v.toFixed(2)}×`, lim(r)))],
     ['Spoor scroll: fps, median / p95 frame', ...col(frames('scroll'))],
     ['Spoor Ctrl+wheel zoom: fps, median / p95', ...col(frames('zoom'))],
+    ['Spoor search typed at once → count shown ¹', ...col((r) => fig(r.spoor, (m) => m.search?.ms, ms, lim(r)))],
+    ['  longest main-thread block in search', ...col((r) => fig(r.spoor, (m) => m.search?.longestBlockMs, (v) => (v > 0 ? ms(v) : 'none over 50 ms'), lim(r)))],
     ['speedscope file → flame chart painted', ...col((r) => (opt.speedscope ? fig(r.speedscope, (m) => m.paintMs, ms, opt.timeout) : 'skipped'))],
     ['speedscope JS heap (after GC)', ...col((r) => (opt.speedscope ? fig(r.speedscope, (m) => m.heapBytes, mb, opt.timeout) : 'skipped'))],
     ['Spoor first row ÷ speedscope first paint', ...col(ratio)],
@@ -173,6 +175,7 @@ function report(results, opt, version) {
     }
     for (const m of r.speedscope) if (m.error) errors.push(`speedscope ${count(r.size)}: ${m.error}`);
     for (const m of r.spoor) if (m.zoom?.warning) errors.push(`Spoor ${count(r.size)}: ${m.zoom.warning}`);
+    for (const m of r.spoor) if (m.search?.error) errors.push(`Spoor ${count(r.size)} search: ${m.search.error}`);
   }
   const bundle = bundleSizes(DIST);
   const bundleRows = [['bundle (dist/)', 'raw', 'gzip -9'], ...bundle.map((b) => [b.file, kb(b.raw), kb(b.gzip)])];
@@ -181,6 +184,7 @@ function report(results, opt, version) {
     `median of N runs (N=${opt.runs}; N=${opt.runsLarge} from ${count(LARGE)} spans), fresh page each run; frames over ${opt.frameMs / 1000} s each`,
     '',
     table(rows),
+    `¹ runs of ${count(50_000)} spans or more search once typing pauses for 200 ms; that pause is included.`,
     ...(errors.length ? ['', 'problems:', ...errors.map((e) => `  ${e}`)] : []),
     '',
     table(bundleRows),

@@ -2,8 +2,11 @@
 // then time the first painted waterfall row and the filled run header, read memory, and drive
 // the waterfall (scroll, Ctrl+wheel zoom) while recording frame times.
 import fs from 'node:fs';
-import { captureWasmMemory, armLoadProbe, driveFrames } from './page-probes.mjs';
+import { captureWasmMemory, armLoadProbe, driveFrames, searchProbe } from './page-probes.mjs';
 import { median, percentile } from './table.mjs';
+
+/** A tool name the generator gives to a share of its tool calls. */
+const SEARCH_TEXT = 'read_file';
 
 /** Playwright refuses buffers of 50 MB or more; bigger files go by path. */
 const BUFFER_LIMIT = 48 * 1024 * 1024;
@@ -17,7 +20,7 @@ const frameStats = (r) => {
 
 /**
  * Measures one load of `gen` (from generate()) in Spoor served at `url`. Returns
- * `{firstRowMs, panelsMs, heapBytes, wasmBytes, wasmSource, scroll, zoom, method, error}`;
+ * `{firstRowMs, panelsMs, heapBytes, wasmBytes, wasmSource, scroll, zoom, search, method, error}`;
  * a stage that times out sets `error` and `timedOut` and leaves later figures empty.
  */
 export async function measureSpoor(browser, url, gen, { timeoutMs, frameMs = 2000, log = () => {} }) {
@@ -109,6 +112,11 @@ export async function measureSpoor(browser, url, gen, { timeoutMs, frameMs = 200
     const zoomed = await page.getByTestId('zoom-reset').count().catch(() => 0);
     const axisAfter = await page.getByTestId('axis').textContent({ timeout: 5000 }).catch(() => '');
     if (!zoomed && axisBefore === axisAfter) out.zoom.warning = 'the time axis did not change: zoom may not have happened';
+
+    // A word put in the search box at once: time to its match count, and the longest block.
+    const search = await page.evaluate(searchProbe, { text: SEARCH_TEXT, timeoutMs: Math.min(timeoutMs, 120_000) });
+    out.search = search.error ? { error: search.error } : { ms: search.ms, matches: search.matches, longestBlockMs: Math.max(0, ...search.blocks) };
+    log(`  search ${JSON.stringify(SEARCH_TEXT)}: ${search.error ?? `${search.matches} matches in ${Math.round(search.ms)} ms, blocks over 50 ms: ${search.blocks.map(Math.round).join(', ') || 'none'}`}`);
     out.consoleErrors = consoleErrors;
     return out;
   } catch (e) {
