@@ -24,6 +24,9 @@ pub fn normalized_args(s: &Span) -> Cow<'_, str> {
     };
     let t = a.trim();
     if (t.starts_with('{') || t.starts_with('[')) && !canonical::is_canonical(t) {
+        if let Some(sorted) = canonical::sorted(t) {
+            return Cow::Owned(sorted);
+        }
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
             // serde_json's map is ordered by key, so this sorts keys like seed 002's
             // `json.dumps(..., sort_keys=True)`.

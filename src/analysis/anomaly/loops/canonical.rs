@@ -5,12 +5,125 @@
 //!
 //! It may say no to a text that is canonical (a float, an escaped character): the text is then
 //! parsed as before. It never says yes to one that is not (property test below).
+//!
+//! [`sorted`] rewrites the commonest other case, a text canonical but for the order of its
+//! object keys (JavaScript's `JSON.stringify` keeps insertion order), by sorting slices of it:
+//! parsing such a text into a `serde_json::Value` and writing it back cost ~1.2 µs each, 20 ms
+//! for 16k distinct calls natively, and twice that in the page.
 
 /// See the module docs.
 pub fn is_canonical(t: &str) -> bool {
     let b = t.as_bytes();
     let mut i = 0;
     value(b, &mut i, 0) && i == b.len()
+}
+
+/// The canonical form of `t` when `t` is canonical but for the order of keys in its objects;
+/// `None` for anything else (a duplicate key, a float, an escape, spaces), which the caller
+/// parses instead.
+pub fn sorted(t: &str) -> Option<String> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    let mut out = Vec::with_capacity(b.len());
+    if !rewrite(b, &mut i, 0, &mut out) || i != b.len() {
+        return None;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Reads one value at `i` and writes its canonical form to `out`.
+fn rewrite(b: &[u8], i: &mut usize, depth: u32, out: &mut Vec<u8>) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let from = *i;
+    let ok = match b.get(*i) {
+        Some(b'{') => return rewrite_object(b, i, depth, out),
+        Some(b'[') => {
+            *i += 1;
+            out.push(b'[');
+            if b.get(*i) == Some(&b']') {
+                *i += 1;
+                out.push(b']');
+                return true;
+            }
+            loop {
+                if !rewrite(b, i, depth + 1, out) {
+                    return false;
+                }
+                match b.get(*i) {
+                    Some(b',') => out.push(b','),
+                    Some(b']') => {
+                        *i += 1;
+                        out.push(b']');
+                        return true;
+                    }
+                    _ => return false,
+                }
+                *i += 1;
+            }
+        }
+        Some(b'"') => string(b, i).is_some(),
+        Some(b't') => literal(b, i, b"true"),
+        Some(b'f') => literal(b, i, b"false"),
+        Some(b'n') => literal(b, i, b"null"),
+        Some(b'-' | b'0'..=b'9') => integer(b, i),
+        _ => false,
+    };
+    if ok {
+        out.extend_from_slice(&b[from..*i]);
+    }
+    ok
+}
+
+/// An object's members are written to a scratch buffer as read, then copied out in key order.
+fn rewrite_object(b: &[u8], i: &mut usize, depth: u32, out: &mut Vec<u8>) -> bool {
+    *i += 1;
+    let mut members: Vec<(&[u8], std::ops::Range<usize>)> = Vec::new();
+    let mut values = Vec::new();
+    if b.get(*i) == Some(&b'}') {
+        *i += 1;
+    } else {
+        loop {
+            let Some(key) = string(b, i) else {
+                return false;
+            };
+            if b.get(*i) != Some(&b':') {
+                return false;
+            }
+            *i += 1;
+            let at = values.len();
+            if !rewrite(b, i, depth + 1, &mut values) {
+                return false;
+            }
+            members.push((key, at..values.len()));
+            match b.get(*i) {
+                Some(b',') => *i += 1,
+                Some(b'}') => {
+                    *i += 1;
+                    break;
+                }
+                _ => return false,
+            }
+        }
+    }
+    members.sort_unstable_by(|x, y| x.0.cmp(y.0));
+    // A parse keeps the last of two equal keys: leave that to the parse.
+    if members.windows(2).any(|w| w[0].0 == w[1].0) {
+        return false;
+    }
+    out.push(b'{');
+    for (n, (key, value)) in members.into_iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(key);
+        out.extend_from_slice(b"\":");
+        out.extend_from_slice(&values[value]);
+    }
+    out.push(b'}');
+    true
 }
 
 /// serde_json's own nesting limit is 128; deeper texts fail to parse, and are kept as written
@@ -129,7 +242,7 @@ fn integer(b: &[u8], i: &mut usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_canonical;
+    use super::{is_canonical, sorted};
     use proptest::prelude::*;
 
     fn written_back(t: &str) -> Option<String> {
@@ -162,6 +275,53 @@ mod tests {
             r#"{"a":1"#,
         ] {
             assert!(!is_canonical(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn arguments_in_insertion_order_are_sorted_as_serde_json_sorts_them() {
+        for t in [
+            r#"{"query":"def handler_7","limit":20}"#,
+            r#"{"target":"tests/test_41.py","verbose":false}"#,
+            r#"{"b":[{"z":1,"y":[]},{}],"a":{"d":null,"c":"é"}}"#,
+            r#"[{"b":1,"a":2},3]"#,
+        ] {
+            assert_eq!(sorted(t), written_back(t), "{t}");
+        }
+        for t in [
+            r#"{"b":1,"b":2}"#,
+            r#"{"b":1, "a":2}"#,
+            r#"{"b":1.5,"a":2}"#,
+            r#"{"b":1"#,
+        ] {
+            assert_eq!(sorted(t), None, "{t}");
+        }
+    }
+
+    proptest! {
+        /// Whatever the rewrite gives is what parsing and writing back gives.
+        #[test]
+        fn a_sorted_text_is_what_serde_json_writes_back(t in r#"[\[\]{}",:a-c0-9.\-e \\é]{0,24}"#) {
+            if let Some(s) = sorted(&t) {
+                prop_assert_eq!(Some(s), written_back(&t));
+            }
+        }
+
+        /// Objects written in any key order come out as serde_json writes them.
+        #[test]
+        fn objects_in_any_key_order_are_sorted(
+            entries in proptest::collection::vec(("[a-z_]{1,4}", any::<i32>(), "[a-zA-Z0-9 /._-]{0,8}"), 0..6)
+        ) {
+            let members: Vec<String> = entries
+                .iter()
+                .map(|(k, n, v)| format!(r#""{k}":{{"n":{n},"v":"{v}","a":[{n},true]}}"#))
+                .collect();
+            let t = format!("{{{}}}", members.join(","));
+            let unique = entries.iter().map(|e| &e.0).collect::<std::collections::HashSet<_>>().len() == entries.len();
+            prop_assert_eq!(sorted(&t).is_some(), unique);
+            if unique {
+                prop_assert_eq!(sorted(&t), written_back(&t));
+            }
         }
     }
 
