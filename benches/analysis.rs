@@ -160,8 +160,23 @@ fn main() {
     // The page rests whenever its time slice is used up: the pace is asked at every stage and
     // every 1,024 items. Per stage, the time; and the longest stretch between two looks, which is
     // how long the page can be held still at worst (native time; WASM is slower).
-    for &n in &[100_000usize, 1_000_000] {
-        let run = agent_run(n, 0x9e37_79b9_7f4a_7c15);
+    let mut runs: Vec<(String, Run)> = [100_000usize, 1_000_000]
+        .iter()
+        .map(|&n| (format!("{n:>9} spans"), agent_run(n, 0x9e37_79b9_7f4a_7c15)))
+        .collect();
+    // SPOOR_BENCH_FILE=path: also the biggest run of a trace file, e.g. the browser benchmark's
+    // generated files, to compare with the stages the page logs for the same file.
+    if let Ok(path) = std::env::var("SPOOR_BENCH_FILE") {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let ws = spoor::ingest::load(&[spoor::ingest::InputFile {
+            name: &path,
+            bytes: &bytes,
+        }]);
+        if let Some(run) = ws.runs.into_iter().max_by_key(|r| r.spans.len()) {
+            runs.push((format!("{} spans of {path}", run.spans.len()), run));
+        }
+    }
+    for (label, run) in &runs {
         let mut per_stage: Vec<(&str, Vec<f64>)> = Vec::new();
         let mut longest = Vec::new();
         for _ in 0..5 {
@@ -173,7 +188,7 @@ fn main() {
                 None
             };
             std::hint::black_box(block_on(analyze_run_paced(
-                &run,
+                run,
                 &cfg,
                 &mut Pace::with(&mut check),
             )));
@@ -192,8 +207,7 @@ fn main() {
             .map(|(name, t)| format!("{name} {:.1} ms", Timings::from(t).median() * 1e3))
             .collect();
         println!(
-            "stages {:>9} spans (medians of 5): {}; longest stretch between two looks {:.1} ms",
-            n,
+            "stages {label} (medians of 5): {}; longest stretch between two looks {:.1} ms",
             figures.join(", "),
             Timings::from(longest).median() * 1e3
         );
