@@ -116,7 +116,7 @@ impl Scanner {
             if self.in_str {
                 // Most of a span's bytes are in strings (ids, keys, values, even numbers and
                 // timestamps): skip to the next quote or backslash in one tight loop.
-                match bytes[i..].iter().position(|&b| b == b'"' || b == b'\\') {
+                match quote_or_backslash(&bytes[i..]) {
                     Some(k) => {
                         i += k;
                         if bytes[i] == b'\\' {
@@ -288,6 +288,33 @@ impl Scanner {
     }
 }
 
+/// Where the first `"` or `\\` of `b` is. Eight bytes per step: every string of the file (most
+/// of its bytes) passes through here. A byte equal to the one sought becomes zero after the
+/// xor, and `(x - 0x01…) & !x & 0x80…` flags zero bytes; only bytes above a true zero can be
+/// flagged falsely, so the lowest flag is always right.
+fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut words = b.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        let x = u64::from_le_bytes(word);
+        let found =
+            zero_bytes(x ^ (ONES * u64::from(b'"'))) | zero_bytes(x ^ (ONES * u64::from(b'\\')));
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = words.remainder();
+    rest.iter()
+        .position(|&c| c == b'"' || c == b'\\')
+        .map(|k| at + k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +335,43 @@ mod tests {
         }
         assert!(s.complete());
         (out, String::from_utf8_lossy(&s.skeleton).into_owned())
+    }
+
+    /// The word-at-a-time search finds what a byte-by-byte one finds, wherever the bytes sit.
+    #[test]
+    fn quote_or_backslash_finds_the_first_of_either() {
+        let alphabet = [
+            b'"',
+            b'\\',
+            b'a',
+            0x00,
+            0x01,
+            0x21,
+            0x22 ^ 0x80,
+            0x5c ^ 0x01,
+            0xff,
+            0x80,
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let b: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        // Mostly bytes that are neither, so the first hit lands anywhere.
+                        if seed % 16 == 0 {
+                            alphabet[(seed >> 8) as usize % 2]
+                        } else {
+                            alphabet[2 + (seed >> 8) as usize % 8]
+                        }
+                    })
+                    .collect();
+                let naive = b.iter().position(|&c| c == b'"' || c == b'\\');
+                assert_eq!(quote_or_backslash(&b), naive, "{b:?}");
+            }
+        }
     }
 
     #[test]
