@@ -361,7 +361,7 @@ mod tests {
                         seed ^= seed >> 7;
                         seed ^= seed << 17;
                         // Mostly bytes that are neither, so the first hit lands anywhere.
-                        if seed % 16 == 0 {
+                        if seed.is_multiple_of(16) {
                             alphabet[(seed >> 8) as usize % 2]
                         } else {
                             alphabet[2 + (seed >> 8) as usize % 8]
