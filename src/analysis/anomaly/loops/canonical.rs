@@ -63,17 +63,24 @@ fn rewrite(b: &[u8], i: &mut usize, depth: u32, out: &mut Vec<u8>) -> bool {
                 *i += 1;
             }
         }
+        _ => scalar(b, i),
+    };
+    if ok {
+        out.extend_from_slice(&b[from..*i]);
+    }
+    ok
+}
+
+/// A string, literal or integer in its canonical form, read at `i`.
+fn scalar(b: &[u8], i: &mut usize) -> bool {
+    match b.get(*i) {
         Some(b'"') => string(b, i).is_some(),
         Some(b't') => literal(b, i, b"true"),
         Some(b'f') => literal(b, i, b"false"),
         Some(b'n') => literal(b, i, b"null"),
         Some(b'-' | b'0'..=b'9') => integer(b, i),
         _ => false,
-    };
-    if ok {
-        out.extend_from_slice(&b[from..*i]);
     }
-    ok
 }
 
 /// An object's members are written to a scratch buffer as read, then copied out in key order.
@@ -137,12 +144,7 @@ fn value(b: &[u8], i: &mut usize, depth: u32) -> bool {
     match b.get(*i) {
         Some(b'{') => object(b, i, depth),
         Some(b'[') => array(b, i, depth),
-        Some(b'"') => string(b, i).is_some(),
-        Some(b't') => literal(b, i, b"true"),
-        Some(b'f') => literal(b, i, b"false"),
-        Some(b'n') => literal(b, i, b"null"),
-        Some(b'-' | b'0'..=b'9') => integer(b, i),
-        _ => false,
+        _ => scalar(b, i),
     }
 }
 
