@@ -50,11 +50,16 @@ impl Search {
             let found = search
                 .0
                 .with_untracked(|s| s.found.as_ref().is_some_and(|f| f.is_for(&query, &loaded)));
-            if query.is_empty() || found {
-                return; // nothing to search, or found already (another filter changed)
+            if found {
+                return; // another filter changed
             }
+            // A search still in progress is for something else now: it stops at its next piece.
             let generation = search.0.with_untracked(|s| s.generation) + 1;
             search.0.update_untracked(|s| s.generation = generation);
+            if query.is_empty() {
+                search.0.update(|s| s.progress = None);
+                return;
+            }
             let spans = loaded_spans(&loaded, run_i).len();
             if spans < AT_ONCE_BELOW {
                 let mut flags = vec![false; spans];
@@ -92,7 +97,7 @@ impl Search {
             }
         }
         if latest() {
-            self.publish(query, loaded.clone(), flags);
+            self.publish(query, loaded, flags);
         }
     }
 
