@@ -8,26 +8,26 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// Hashes eight bytes per step (multiply, rotate) and mixes the result once in `finish`. It
 /// replaced byte-at-a-time FNV-1a: a 100k-span load hashes every span id, trace id, parent id
 /// and interned attribute key and value, and FNV's one multiply per byte was ~5% of the load in
-/// the browser. The name stayed, so the maps that use it did not change.
+/// the browser.
 #[derive(Clone, Copy)]
-pub struct Fnv(u64);
+pub struct WordHasher(u64);
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
-impl Default for Fnv {
+impl Default for WordHasher {
     fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+        WordHasher(0xcbf2_9ce4_8422_2325)
     }
 }
 
-impl Fnv {
+impl WordHasher {
     #[inline]
     fn mix(&mut self, word: u64) {
         self.0 = (self.0 ^ word).wrapping_mul(K).rotate_left(29);
     }
 }
 
-impl Hasher for Fnv {
+impl Hasher for WordHasher {
     /// A final avalanche (murmur3's), so the low bits that pick a bucket and the high bits that
     /// hashbrown keeps as a tag both depend on every input byte.
     fn finish(&self) -> u64 {
@@ -70,7 +70,7 @@ impl Hasher for Fnv {
     }
 }
 
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 /// Each span id to the index of its first span: the duplicate check and the parent lookup of
 /// every load use one, a million times at a million spans. A concrete type rather than a
@@ -98,7 +98,7 @@ impl<'a> IdIndex<'a> {
 
 /// One hash of a tool call's name and raw arguments, for grouping repeats cheaply.
 pub fn call_hash(name: &str, args: &str) -> u64 {
-    let mut h = Fnv::default();
+    let mut h = WordHasher::default();
     h.write(name.as_bytes());
     h.write(&[0xff]);
     h.write(args.as_bytes());
@@ -111,7 +111,7 @@ mod tests {
     use std::hash::BuildHasher;
 
     fn hash(s: &str) -> u64 {
-        BuildHasherDefault::<Fnv>::default().hash_one(s)
+        BuildHasherDefault::<WordHasher>::default().hash_one(s)
     }
 
     /// Span ids as OTLP writers make them (16 hex digits, often counting up) must spread over

@@ -10,9 +10,9 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
-/// FNV: a lookup per attribute of a million spans must cost little; keys are not adversarial
+/// A cheap hash: a lookup per attribute of a million spans must cost little; keys are not adversarial
 /// (a slow table only slows the user's own tab).
-type FastSet<T> = HashSet<T, BuildHasherDefault<crate::fasthash::Fnv>>;
+type FastSet<T> = HashSet<T, BuildHasherDefault<crate::fasthash::WordHasher>>;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
