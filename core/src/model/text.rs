@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
-/// A cheap hash: a lookup per attribute of a million spans must cost little; keys are not adversarial
-/// (a slow table only slows the user's own tab).
+/// A cheap hash: a lookup per attribute of a million spans must cost little; keys are not
+/// adversarial (a slow table only slows the user's own tab).
 type FastSet<T> = HashSet<T, BuildHasherDefault<crate::fasthash::WordHasher>>;
 use std::fmt;
 use std::ops::Deref;
