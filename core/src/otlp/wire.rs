@@ -19,6 +19,26 @@ pub fn span(text: &str) -> Result<Span<'_>, serde_json::Error> {
     serde_json::from_str(text)
 }
 
+/// Why [`span_at_start`] read no span.
+pub enum NotRead {
+    /// The text ends inside the span: more of the document is needed.
+    Cut,
+    /// Not a span, or not JSON.
+    Invalid,
+}
+
+/// Reads the span that starts `text`, which goes on past the span (the rest of a streamed
+/// document), and how many bytes it took: the parser says where the span ends, so nobody has to
+/// look for its closing brace first. Same parser as [`span`], so one compiled copy serves both.
+pub fn span_at_start(text: &str) -> Result<(Span<'_>, usize), NotRead> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<Span>();
+    match values.next() {
+        Some(Ok(span)) => Ok((span, values.byte_offset())),
+        Some(Err(e)) if e.is_eof() => Err(NotRead::Cut),
+        _ => Err(NotRead::Invalid),
+    }
+}
+
 /// Reads one document (its spans left as raw slices).
 pub fn document(text: &str) -> Result<Document<'_>, serde_json::Error> {
     serde_json::from_str(text)

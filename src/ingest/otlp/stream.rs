@@ -13,6 +13,7 @@ use crate::fasthash::FastMap;
 use crate::ingest::detect;
 use crate::model::{Attr, FileId, Format, Origin, Run};
 use spoor_core::otlp::scan::{Piece, Scanner};
+use spoor_core::otlp::wire::NotRead;
 
 /// After this many bytes the text's bytes per span are known well enough to size the first run's
 /// vector for the whole file: a vector that grows by doubling holds two copies of itself while
@@ -112,9 +113,10 @@ impl OtlpStream {
             .reserve_exact(expected.saturating_sub(run.spans.len()));
     }
 
-    fn piece(&mut self, piece: Piece) {
+    /// Takes one piece; for a span, answers with its length (see [`Piece::Span`]).
+    fn piece(&mut self, piece: Piece) -> Option<usize> {
         if self.progress.failed {
-            return;
+            return Some(usize::MAX);
         }
         match piece {
             Piece::ResourceSpans => {
@@ -136,14 +138,20 @@ impl OtlpStream {
                 }
                 _ => self.progress.failed = true,
             },
-            Piece::Span(text) => self.span(text),
+            Piece::Span(text) => return self.span(text),
         }
+        None
     }
 
-    fn span(&mut self, text: &[u8]) {
-        let Some(w) = parse(text, wire::span) else {
-            self.progress.failed = true;
-            return;
+    fn span(&mut self, text: &str) -> Option<usize> {
+        let (w, len) = match wire::span_at_start(text) {
+            Ok(read) => read,
+            Err(NotRead::Cut) => return None,
+            Err(NotRead::Invalid) => {
+                // The whole-file reader says where and what.
+                self.progress.failed = true;
+                return Some(usize::MAX);
+            }
         };
         self.progress.spans += 1;
         self.spans_in_resource += 1;
@@ -156,7 +164,7 @@ impl OtlpStream {
         let Some(trace_id) = c.trace_id.filter(|_| !c.gaps.no_id && !c.gaps.no_start) else {
             // The whole-file reader says where and what; leave it to that.
             self.progress.failed = true;
-            return;
+            return Some(len);
         };
         let (run, span) = attach(
             &mut self.runs,
@@ -166,6 +174,7 @@ impl OtlpStream {
             c.span,
         );
         self.runs[run].spans.push(span);
+        Some(len)
     }
 
     /// The runs read, or `None` when the file must be read whole instead (see the module notes).
