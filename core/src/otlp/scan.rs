@@ -67,7 +67,7 @@ pub struct Scanner {
     str_is_key: bool,
     key: Vec<u8>,
     capture: Option<Capture>,
-    /// Where a span starts that the receiver could not read whole yet.
+    /// Where a span starts that is to be offered to the receiver.
     waiting_span: Option<usize>,
     /// The document outside its spans, each span written `{}`.
     pub skeleton: Vec<u8>,
@@ -87,19 +87,31 @@ impl Scanner {
         let text = whole_utf8(&buf);
         loop {
             if let Some(start) = self.waiting_span {
-                let Some(len) = on(Piece::Span(text.get(start..).unwrap_or_default())) else {
-                    break;
-                };
                 self.waiting_span = None;
-                self.skeleton.extend_from_slice(b"{}");
-                self.pos = start.saturating_add(len.max(1)).min(buf.len());
-                self.after_value();
+                match on(Piece::Span(text.get(start..).unwrap_or_default())) {
+                    Some(len) => {
+                        self.skeleton.extend_from_slice(b"{}");
+                        self.pos = start.saturating_add(len.max(1)).min(buf.len());
+                        self.after_value();
+                    }
+                    // Cut at the chunk's end. Offering it again with each chunk would parse a
+                    // span bigger than a chunk (a long prompt) over and over; its closing brace
+                    // is looked for instead, and it is offered once more when that arrives.
+                    None => {
+                        self.capture = Some(Capture {
+                            role: Role::Span,
+                            start,
+                            depth: 0,
+                        });
+                        self.pos = start;
+                    }
+                }
             }
             if self.pos >= buf.len() {
                 break;
             }
             if self.capture.is_some() {
-                self.scan_capture(&buf, on);
+                self.scan_capture(&buf, text, on);
             } else {
                 self.scan_structure(&buf, on);
             }
@@ -134,8 +146,13 @@ impl Scanner {
             && !self.skeleton.is_empty()
     }
 
-    /// Inside a captured resource or scope: find its closing brace, minding strings.
-    fn scan_capture(&mut self, bytes: &[u8], on: &mut dyn FnMut(Piece) -> Option<usize>) {
+    /// Inside a captured resource, scope or cut span: find its closing brace, minding strings.
+    fn scan_capture(
+        &mut self,
+        bytes: &[u8],
+        text: &str,
+        on: &mut dyn FnMut(Piece) -> Option<usize>,
+    ) {
         let Some(cap) = self.capture.as_mut() else {
             return;
         };
@@ -168,12 +185,21 @@ impl Scanner {
                 b'}' | b']' => {
                     cap.depth -= 1;
                     if cap.depth == 0 {
-                        let text = &bytes[cap.start..=i];
-                        self.skeleton.extend_from_slice(text);
-                        if cap.role == Role::Resource {
-                            on(Piece::Resource(text));
-                        } else {
-                            on(Piece::Scope(text));
+                        let whole = &bytes[cap.start..=i];
+                        match cap.role {
+                            Role::Span => {
+                                // Whole now, so read at once (the answer is its length).
+                                self.skeleton.extend_from_slice(b"{}");
+                                on(Piece::Span(text.get(cap.start..=i).unwrap_or_default()));
+                            }
+                            Role::Resource => {
+                                self.skeleton.extend_from_slice(whole);
+                                on(Piece::Resource(whole));
+                            }
+                            _ => {
+                                self.skeleton.extend_from_slice(whole);
+                                on(Piece::Scope(whole));
+                            }
                         }
                         self.capture = None;
                         self.pos = i + 1;
@@ -388,6 +414,38 @@ mod tests {
                 skeleton,
                 r#"{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"x"},"spans":[{}, {}, {}]}]}],"extra":{"spans":[{"no":1}]}}"#
             );
+        }
+    }
+
+    /// A span far bigger than a chunk (a long prompt) is offered at most twice: once cut, then
+    /// once whole when its closing brace has arrived, not again with every chunk.
+    #[test]
+    fn a_span_bigger_than_a_chunk_is_offered_at_most_twice() {
+        let prompt = "é prompt ".repeat(20_000);
+        let doc = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"name":"{prompt}"}},{{"name":"b"}}]}}]}}]}}"#
+        );
+        for chunk in [1000, 4096, 65_536] {
+            let mut s = Scanner::default();
+            let (mut offers, mut read) = (0, Vec::new());
+            for c in doc.as_bytes().chunks(chunk) {
+                s.push(c, &mut |p| {
+                    let Piece::Span(t) = p else { return None };
+                    offers += 1;
+                    let mut values =
+                        serde_json::Deserializer::from_str(t).into_iter::<serde_json::Value>();
+                    match values.next() {
+                        Some(Ok(v)) => {
+                            read.push(v["name"].as_str().unwrap_or_default().len());
+                            Some(values.byte_offset())
+                        }
+                        _ => None,
+                    }
+                });
+            }
+            assert!(s.complete(), "chunk {chunk}");
+            assert_eq!(read, vec![prompt.len(), 1], "chunk {chunk}");
+            assert!(offers <= 4, "chunk {chunk}: {offers} offers for 2 spans");
         }
     }
 }
