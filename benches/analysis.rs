@@ -3,6 +3,7 @@
 //! analysis grows linearly; then the same on 100k spans of ingest's synthetic OTLP trace, as the
 //! importer fills them. Plain `main`, std only: no benchmark framework needed for this.
 
+use spoor::analysis::align::align_analysed;
 use spoor::analysis::{analyze_run, analyze_run_paced, AnalysisConfig, STAGES};
 use spoor::model::{Run, Span, SpanKind, Status, ToolCall, Usage};
 use spoor::pace::{block_on, Pace, Rest};
@@ -255,5 +256,25 @@ fn main() {
                 times.median() * 1e3
             );
         }
+    }
+
+    // Comparing two runs (the compare page): alignment over the analyses the page already has.
+    let pairs = [(100_000usize, 20_000usize), (100_000, 100_000)];
+    for (na, nb) in pairs {
+        let (ra, rb) = (
+            agent_run(na, 0x9e37_79b9_7f4a_7c15),
+            agent_run(nb, 0x2545_f491_4f6c_dd1d),
+        );
+        let (aa, ab) = (analyze_run(&ra, &cfg), analyze_run(&rb, &cfg));
+        let mut rows = 0;
+        let times = Timings::of(5, || {
+            let al = align_analysed((&ra, &aa.tree, &aa.summary), (&rb, &ab.tree, &ab.summary));
+            rows = al.rows.len();
+            std::hint::black_box(&al);
+        });
+        println!(
+            "align {na} with {nb} spans: median {:.1} ms of 5, {rows} aligned steps",
+            times.median() * 1e3
+        );
     }
 }

@@ -496,4 +496,14 @@ fn alignment_of_ten_thousand_steps_stays_fast() {
     let al = align_with(&mk(10_000, 1, "a"), &mk(10_000, 1, "b"), &prices);
     assert!(al.approximate);
     assert_eq!((al.added, al.removed, al.matched), (10_000, 10_000, 1));
+    // Lengths further apart than the edit budget (2,000) cannot align exactly: the positional
+    // fallback at once, with every step of the longer run in the table.
+    let al = align_with(&mk(100, 0, ""), &mk(2_200, 0, ""), &prices);
+    assert!(al.approximate);
+    assert_eq!((al.matched, al.added, al.removed), (100, 2_100, 0));
+    assert_eq!(al.rows.len(), 2_201);
+    // Within the budget, exact as before.
+    let al = align_with(&mk(100, 0, ""), &mk(1_900, 0, ""), &prices);
+    assert!(!al.approximate);
+    assert_eq!((al.matched, al.added, al.removed), (100, 1_800, 0));
 }

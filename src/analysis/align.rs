@@ -9,9 +9,9 @@
 use super::cost::PriceTable;
 use super::summary::{summarize, RunSummary};
 use super::tree::Tree;
+use crate::fasthash::FastMap;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Edit budget for the exact alignment; its frontiers take about 4·MAX_EDITS² bytes (16 MB).
 const MAX_EDITS: usize = 2000;
@@ -44,8 +44,6 @@ pub struct AlignRow {
     pub kind: RowKind,
     pub a: Option<SpanIdx>,
     pub b: Option<SpanIdx>,
-    /// `tool:search_docs`, `llm:ChatOpenAI`…
-    pub key: String,
     pub delta: StepDelta,
 }
 
@@ -88,15 +86,30 @@ pub fn align(a: &Run, b: &Run) -> Alignment {
     align_with(a, b, &PriceTable::bundled())
 }
 
-fn step_key(s: &Span) -> String {
-    let tool = s.tool.as_ref().map(|t| t.name.as_str()).unwrap_or("");
-    format!(
-        "{}:{}{}{}",
-        s.kind.as_str(),
-        s.name,
-        if tool.is_empty() { "" } else { "/" },
-        tool
-    )
+/// What makes two steps the same step: kind, name and tool name; the root only by its kind.
+#[derive(PartialEq, Eq, Hash)]
+enum StepKey<'a> {
+    Root(SpanKind),
+    Step(SpanKind, &'a str, &'a str),
+}
+
+/// Each step's key as a small integer, the same for equal keys across both runs, so the diff
+/// compares integers. Keys are borrowed: a string made per span cost more than all the rest.
+fn intern<'a>(ids: &mut FastMap<StepKey<'a>, u32>, run: &'a Run, tree: &Tree) -> Vec<u32> {
+    tree.preorder
+        .iter()
+        .map(|&i| {
+            let s = &run.spans[i as usize];
+            // The root is the run itself: its name often carries the version being compared.
+            let k = if Some(i) == tree.root {
+                StepKey::Root(s.kind)
+            } else {
+                StepKey::Step(s.kind, &s.name, s.tool.as_ref().map_or("", |t| &t.name))
+            };
+            let n = ids.len() as u32;
+            *ids.entry(k).or_insert(n)
+        })
+        .collect()
 }
 
 fn totals(s: &RunSummary) -> Totals {
@@ -115,24 +128,18 @@ fn totals(s: &RunSummary) -> Totals {
 pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
     let (ta, tb) = (Tree::build(a), Tree::build(b));
     let (sa, sb) = (summarize(a, &ta, prices), summarize(b, &tb, prices));
+    align_analysed((a, &ta, &sa), (b, &tb, &sb))
+}
+
+/// One run with its tree and summary, as [`align_analysed`] takes it.
+pub type Analysed<'a> = (&'a Run, &'a Tree, &'a RunSummary);
+
+/// [`align_with`] over trees and summaries already made: the page has them for every loaded
+/// run, and building them again was most of comparing two big runs.
+pub fn align_analysed((a, ta, sa): Analysed<'_>, (b, tb, sb): Analysed<'_>) -> Alignment {
     // Intern keys so the diff compares integers.
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut intern = |run: &Run, tree: &Tree| -> Vec<u32> {
-        tree.preorder
-            .iter()
-            .map(|&i| {
-                // The root is the run itself: its name often carries the version being compared.
-                let k = if Some(i) == tree.root {
-                    format!("root:{}", run.spans[i as usize].kind.as_str())
-                } else {
-                    step_key(&run.spans[i as usize])
-                };
-                let n = ids.len() as u32;
-                *ids.entry(k).or_insert(n)
-            })
-            .collect()
-    };
-    let (ka, kb) = (intern(a, &ta), intern(b, &tb));
+    let mut ids = FastMap::default();
+    let (ka, kb) = (intern(&mut ids, a, ta), intern(&mut ids, b, tb));
     let (ops, approximate) = diff(&ka, &kb);
 
     let mut rows = Vec::with_capacity(ops.len());
@@ -161,7 +168,6 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
                     kind,
                     a: Some(x),
                     b: Some(y),
-                    key: step_key(xs),
                     delta: StepDelta {
                         latency_ns: Some(lb - la),
                         tokens: Some(tkb - tka),
@@ -180,7 +186,6 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
                     kind: RowKind::Removed,
                     a: Some(x),
                     b: None,
-                    key: step_key(xs),
                     delta: StepDelta {
                         status_a: Some(xs.status),
                         ..StepDelta::default()
@@ -194,7 +199,6 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
                     kind: RowKind::Added,
                     a: None,
                     b: Some(y),
-                    key: step_key(ys),
                     delta: StepDelta {
                         status_b: Some(ys.status),
                         ..StepDelta::default()
@@ -210,9 +214,9 @@ pub fn align_with(a: &Run, b: &Run, prices: &PriceTable) -> Alignment {
         }
         rows.push(row);
     }
-    let step_base = usize::from(!shared_root(&rows, &ta, &tb));
-    let first_divergence = divergence(a, b, &rows, &ta, &tb, step_base);
-    let (x, y) = (totals(&sa), totals(&sb));
+    let step_base = usize::from(!shared_root(&rows, ta, tb));
+    let first_divergence = divergence(a, b, &rows, ta, tb, step_base);
+    let (x, y) = (totals(sa), totals(sb));
     Alignment {
         totals_delta: Totals {
             spans: y.spans - x.spans,
@@ -398,6 +402,10 @@ fn by_position(a: &[u32], b: &[u32]) -> Vec<Op> {
 /// than `max_d` edits are needed.
 fn myers(a: &[u32], b: &[u32], max_d: usize) -> Option<Vec<Op>> {
     let (n, m) = (a.len() as isize, b.len() as isize);
+    // Every script has at least |n − m| edits: past the budget, do not spend it to find out.
+    if n.abs_diff(m) > max_d {
+        return None;
+    }
     let max = (n + m) as usize;
     let limit = max.min(max_d);
     let off = limit as isize + 1;

@@ -83,7 +83,18 @@ pub fn decode_run(text: &str) -> Result<Run, ShareError> {
 /// The fragment (without `#`) for a link to `view` carrying `run`, redacted unless
 /// `opts.include_text`.
 pub fn fragment_with_data(view: &ViewState, run: &Run, opts: &RedactOptions) -> String {
-    let data = encode_run(&redact(run, opts));
+    fragment_with_payload(view, &payload(run, opts))
+}
+
+/// The `data=` value of a link carrying `run`, redacted unless `opts.include_text`. Apart from
+/// the view keys so a page packs a run once and reuses it while the view changes: packing is
+/// the slow part (seconds for a 100,000-span run), the view keys are not.
+pub fn payload(run: &Run, opts: &RedactOptions) -> String {
+    encode_run(&redact(run, opts))
+}
+
+/// The fragment (without `#`) for a link to `view` carrying a [`payload`].
+pub fn fragment_with_payload(view: &ViewState, data: &str) -> String {
     let view = view.to_fragment();
     if view.is_empty() {
         format!("{DATA_KEY}={data}")

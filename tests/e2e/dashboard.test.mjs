@@ -150,6 +150,52 @@ test('a generated 100k-span trace opens and scrolling keeps the DOM bounded', as
   await context.close();
 });
 
+test('a 100k-span run: thousands of anomalies open as counts per kind and pages, sharing waits to be asked', async () => {
+  const g = generate(100_000);
+  const { page, errors, context } = await openWith([asFile(g.otlp)]);
+  await page.getByTestId('run-counts').waitFor({ timeout: 60_000 });
+  const tab = page.getByRole('tab', { name: /Anomalies/ });
+  const total = Number((await tab.locator('.tab-count').textContent()).replace(/,/g, ''));
+  assert.ok(total > 1000, `anomalies: ${total}`);
+  await tab.click();
+  const items = page.locator('[data-testid=anomalies] > li.anomaly');
+  await items.first().waitFor();
+  // The first page only; building all of them held the page for seconds.
+  assert.equal(await items.count(), 50);
+  // One button per kind found, with its count; they add up to the tab's count.
+  const chips = page.getByTestId('anomaly-kinds').locator('button');
+  const labels = await chips.allTextContents();
+  assert.equal(labels[0], `All ${total.toLocaleString('en-US')}`);
+  const perKind = labels.slice(1).map((l) => Number(l.match(/([\d,]+)$/)[1].replace(/,/g, '')));
+  assert.ok(perKind.length >= 2, `kinds: ${labels}`);
+  assert.equal(perKind.reduce((a, b) => a + b, 0), total);
+  const more = page.getByTestId('anomaly-more');
+  assert.equal(await more.textContent(), `Show 50 more (50 of ${total.toLocaleString('en-US')} shown)`);
+  await more.click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=anomalies] > li.anomaly').length === 100);
+  // A kind's button shows that kind only, from its first page again.
+  const last = labels.length - 1;
+  const [, words, n] = labels[last].match(/^(.*) ([\d,]+)$/);
+  await chips.nth(last).click();
+  await page.waitForFunction((want) => document.querySelectorAll('[data-testid=anomalies] > li.anomaly').length === want,
+    Math.min(50, perKind[last - 1]));
+  const kinds = await items.evaluateAll((els) => [...new Set(els.map((e) => e.dataset.kind))]);
+  assert.deepEqual(kinds, [words.replace(/ /g, '_')]);
+  assert.equal(await chips.nth(last).getAttribute('aria-pressed'), 'true');
+  assert.ok(Number(n.replace(/,/g, '')) > 0);
+  // Share: a run this big is not packed into a link until asked.
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-dialog').waitFor();
+  assert.equal(await page.getByTestId('share-link').inputValue(), '');
+  assert.match(await page.getByTestId('share-size').textContent(), /^This run has 100,000 spans/);
+  assert.ok(await page.getByRole('button', { name: 'Copy link' }).isDisabled());
+  await page.getByTestId('share-pack').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=share-link]').value.includes('&data='), null, { timeout: 60_000 });
+  assert.match(await page.getByTestId('share-size').textContent(), /KB: /);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a big file the streaming reader cannot take is read whole, with the whole reader\'s warning', async () => {
   // 20k generated spans (about 9 MB, over the 8 MiB streaming threshold) plus one span without a
   // spanId: streaming gives up on it and the whole-file reader loads everything and says why.

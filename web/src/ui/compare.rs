@@ -2,14 +2,16 @@
 //! one table whose two waterfall columns share a time axis, so both runs scroll together.
 
 use super::state::AppState;
-use crate::analysis::align::{align_with, Alignment, RowKind};
+use crate::analysis::align::{align_analysed, Alignment, RowKind};
 use crate::analysis::bounds::RunBounds;
 use crate::model::Status;
 use crate::view::format;
 use leptos::prelude::*;
 
-/// Rows drawn at most; the rest are summarized (alignment of huge runs still counts them all).
-const MAX_ROWS: usize = 3000;
+/// Aligned steps drawn when the page opens, and added by each "Show more"; the alignment itself
+/// still counts every step. A row costs the page about 0.8 ms to build: drawing 3,000 at once
+/// (the former cap) held it for 1.1 s comparing a 100,000-span run with a 20,000-span one.
+pub const PAGE_ROWS: usize = 50;
 
 #[component]
 pub fn CompareView() -> impl IntoView {
@@ -29,9 +31,8 @@ pub fn CompareView() -> impl IntoView {
         }
         Some((ia, ib)) => {
             let alignment = state.loaded.with(|l| {
-                state
-                    .config
-                    .with_value(|cfg| align_with(&l.ws.runs[ia], &l.ws.runs[ib], &cfg.prices))
+                let side = |i: usize| (&l.ws.runs[i], &l.analyses[i].tree, &l.analyses[i].summary);
+                align_analysed(side(ia), side(ib))
             });
             view! { <ComparePage ia ib alignment/> }.into_any()
         }
@@ -83,7 +84,7 @@ fn step_cells(
 }
 
 #[component]
-fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
+fn ComparePage(ia: usize, ib: usize, mut alignment: Alignment) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (name_a, name_b, id_a, id_b, ba, bb) = state.loaded.with_untracked(|l| {
         let (a, b) = (&l.ws.runs[ia], &l.ws.runs[ib]);
@@ -108,15 +109,21 @@ fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
                 <td class:up=(d > 0) class:down=(d < 0)>{if d > 0 { format!("+{d}") } else { d.to_string() }}</td></tr>
         }
     };
-    let rows = state.loaded.with_untracked(|l| {
+    let shown = RwSignal::new(PAGE_ROWS);
+    let total = alignment.rows.len();
+    let step_base = alignment.step_base;
+    let aligned = StoredValue::new(std::mem::take(&mut alignment.rows));
+    let rows = move || {
+        let limit = shown.get();
+        aligned.with_value(|aligned| state.loaded.with_untracked(|l| {
         let (a, b) = (&l.ws.runs[ia], &l.ws.runs[ib]);
-        alignment.rows.iter().take(MAX_ROWS).enumerate().map(|(n, r)| {
+        aligned.iter().take(limit).enumerate().map(|(n, r)| {
             let sa = r.a.and_then(|i| a.spans.get(i as usize));
             let sb = r.b.and_then(|i| b.spans.get(i as usize));
             let d = r.delta;
             view! {
                 <tr class=format!("cmp-row r-{}", match r.kind { RowKind::Matched => "matched", RowKind::Changed => "changed", RowKind::Added => "added", RowKind::Removed => "removed" })>
-                    <td class="num">{n + alignment.step_base}</td>
+                    <td class="num">{n + step_base}</td>
                     <td><span class="tag">{match r.kind { RowKind::Matched => "=", RowKind::Changed => "~", RowKind::Added => "+", RowKind::Removed => "−" }}</span></td>
                     {step_cells(state, &id_a, sa, ba, scale)}
                     {step_cells(state, &id_b, sb, bb, scale)}
@@ -127,8 +134,8 @@ fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
                 </tr>
             }
         }).collect_view()
-    });
-    let hidden = alignment.rows.len().saturating_sub(MAX_ROWS);
+    }))
+    };
     view! {
         <div class="compare-page" data-testid="compare">
             <section class="run-header">
@@ -155,7 +162,14 @@ fn ComparePage(ia: usize, ib: usize, alignment: Alignment) -> impl IntoView {
                     <thead><tr><th>"#"</th><th></th><th>"Run A step"</th><th class="cmp-track-h">{format!("A · 0 – {}", format::duration(scale as i64))}</th><th>"Run B step"</th><th class="cmp-track-h">"B · same axis"</th><th>"Δ latency"</th><th>"Δ tokens"</th><th>"Δ cost"</th><th>"Status"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
-                {(hidden > 0).then(|| view! { <p class="muted">{format!("{hidden} more aligned steps are not drawn.")}</p> })}
+                {move || {
+                    let hidden = total.saturating_sub(shown.get());
+                    (hidden > 0).then(|| view! {
+                        <button class="btn" data-testid="compare-more" on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>
+                            {format!("Show {} more ({} of {} aligned steps shown)", PAGE_ROWS.min(hidden), format::count((total - hidden) as u64), format::count(total as u64))}
+                        </button>
+                    })
+                }}
             </div>
         </div>
     }

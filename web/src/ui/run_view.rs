@@ -5,14 +5,13 @@
 use super::details::SpanDetails;
 use super::panels::{AnomalyPanel, CostPanel, DecisionsPanel, LogsPanel, MetricsPanel};
 use super::search::Search;
-use super::state::AppState;
+use super::state::{flagged, span_flags, AppState};
 use super::waterfall::Waterfall;
 use crate::model::{SpanIdx, SpanKind};
 use crate::view::format;
 use crate::view::rows::{visible_rows, Query, RowFilter, Rows};
 use crate::view::state::Panel;
 use leptos::prelude::*;
-use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -41,20 +40,17 @@ fn RunPage(run_i: usize) -> impl IntoView {
         .loaded
         .with_untracked(|l| l.analyses[run_i].tree.bounds);
 
-    // Span id → index, for selection by id (the URL carries ids, not indices).
-    let by_id = Memo::new(move |_| {
-        state.loaded.with(|l| {
-            let run = &l.ws.runs[run_i];
-            let mut m: HashMap<String, SpanIdx> = HashMap::with_capacity(run.spans.len());
-            for (i, s) in run.spans.iter().enumerate() {
-                m.entry(s.id.clone()).or_insert(i as SpanIdx);
-            }
-            crate::ui::state::Shared(std::sync::Arc::new(m))
-        })
-    });
+    // Span id → index, for selection by id (the URL carries ids, not indices). A scan, not a
+    // map: a map of a million-span run's ids cost 40 MB of copies and held the first click for
+    // ~300 ms; the scan is a few ms per selection.
     let selected_idx = Memo::new(move |_| {
-        let id = state.view.with(|v| v.span.clone())?;
-        by_id.with(|m| m.get(&id).copied())
+        state.view.with(|v| {
+            let id = v.span.as_deref()?;
+            state.loaded.with(|l| {
+                let spans = &l.ws.runs[run_i].spans;
+                spans.iter().position(|s| s.id == id).map(|i| i as SpanIdx)
+            })
+        })
     });
 
     let filter = Memo::new(move |_| {
@@ -86,17 +82,15 @@ fn RunPage(run_i: usize) -> impl IntoView {
         })
     });
     let critical = Memo::new(move |_| {
-        if state.view.with(|v| v.critical_path) {
-            state.loaded.with(|l| {
-                l.analyses[run_i]
-                    .critical_path
-                    .iter()
-                    .copied()
-                    .collect::<HashSet<_>>()
-            })
-        } else {
-            HashSet::new()
-        }
+        let on = state.view.with(|v| v.critical_path);
+        state.loaded.with(|l| {
+            let path = if on {
+                l.analyses[run_i].critical_path.as_slice()
+            } else {
+                &[]
+            };
+            span_flags(l.ws.runs[run_i].spans.len(), path.iter().copied())
+        })
     });
     let scroll_to = RwSignal::new(None::<usize>);
 
@@ -118,7 +112,10 @@ fn RunPage(run_i: usize) -> impl IntoView {
     // Next/previous match after the selection, wrapping around: one pass over the rows.
     let move_match = move |forward: bool| {
         let next = rows.with_untracked(|r| {
-            let matches: HashSet<SpanIdx> = r.matches.iter().copied().collect();
+            let spans = state
+                .loaded
+                .with_untracked(|l| l.ws.runs[run_i].spans.len());
+            let matches = span_flags(spans, r.matches.iter().copied());
             let cur = selected_idx
                 .get_untracked()
                 .and_then(|i| r.rows.iter().position(|&x| x == i));
@@ -131,7 +128,7 @@ fn RunPage(run_i: usize) -> impl IntoView {
                     (None, false) => n - step,
                 })
                 .map(|p| r.rows[p])
-                .find(|i| matches.contains(i))
+                .find(|&i| flagged(&matches, i))
         });
         if let Some(next) = next {
             select(next);

@@ -2,7 +2,7 @@
 //! virtualized so only the visible rows exist in the DOM (100k+ spans scroll smoothly).
 //! Zoom: Ctrl/⌘+wheel or drag a range on the axis or the minimap; Shift+wheel pans; Reset.
 
-use super::state::AppState;
+use super::state::{flagged, span_flags, AppState, SpanFlags};
 use crate::analysis::bounds::RunBounds;
 use crate::model::{flags, SpanIdx, Status};
 use crate::view::format;
@@ -148,7 +148,7 @@ pub fn Waterfall(
     run_i: usize,
     bounds: RunBounds,
     rows: Memo<Rows>,
-    critical: Memo<std::collections::HashSet<SpanIdx>>,
+    critical: Memo<SpanFlags>,
     scroll_to: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -194,14 +194,10 @@ pub fn Waterfall(
     });
 
     let win = Memo::new(move |_| window_of(state, bounds));
-    let matches = Memo::new(move |_| {
-        rows.with(|r| {
-            r.matches
-                .iter()
-                .copied()
-                .collect::<std::collections::HashSet<_>>()
-        })
-    });
+    let spans = state
+        .loaded
+        .with_untracked(|l| l.ws.runs[run_i].spans.len());
+    let matches = Memo::new(move |_| rows.with(|r| span_flags(spans, r.matches.iter().copied())));
     let hover = RwSignal::new(None::<(String, f64, f64)>);
 
     view! {
@@ -276,8 +272,8 @@ fn Row(
     info: RowInfo,
     pos: usize,
     win: Memo<(i64, i64)>,
-    critical: Memo<std::collections::HashSet<SpanIdx>>,
-    matches: Memo<std::collections::HashSet<SpanIdx>>,
+    critical: Memo<SpanFlags>,
+    matches: Memo<SpanFlags>,
     hover: RwSignal<Option<(String, f64, f64)>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -300,8 +296,8 @@ fn Row(
     let selected = Memo::new(move |_| state.view.with(|v| v.span.as_deref() == Some(sid.as_str())));
     let collapsed = Memo::new(move |_| state.collapsed.with(|c| c.contains(&idx)));
     let is_match = Memo::new(move |_| state.marked.with(|m| m.contains(&idx)));
-    let is_search_hit = Memo::new(move |_| matches.with(|m| m.contains(&idx)));
-    let on_crit = Memo::new(move |_| critical.with(|c| c.contains(&idx)));
+    let is_search_hit = Memo::new(move |_| matches.with(|m| flagged(m, idx)));
+    let on_crit = Memo::new(move |_| critical.with(|c| flagged(c, idx)));
     let tip = tooltip.clone();
     let select_id = span_id.clone();
     view! {
