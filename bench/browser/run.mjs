@@ -128,6 +128,18 @@ function fig(runs, pick, fmt, limitS) {
   return failed.timedOut ? `> ${limitS} s` : 'failed';
 }
 
+/** The median run's worst click (see ACTIONS in spoor.mjs), with its name: "58 ms (span selected)". */
+function worstClick(r) {
+  const worst = r.spoor.filter((m) => m.actions).map((m) => {
+    const [name, v] = Object.entries(m.actions).sort((x, y) => (y[1] ?? Infinity) - (x[1] ?? Infinity))[0];
+    return { name, v: v ?? Infinity };
+  }).sort((a, b) => a.v - b.v);
+  if (!worst.length) return '–';
+  const mid = worst[Math.floor((worst.length - 1) / 2)];
+  if (mid.v === Infinity) return 'failed';
+  return mid.v > 0 ? `${ms(mid.v)} (${mid.name})` : 'none over 50 ms';
+}
+
 function report(results, opt, version) {
   const head = ['', ...results.map((r) => `${count(r.size)} spans`)];
   const col = (f) => results.map(f);
@@ -164,6 +176,7 @@ function report(results, opt, version) {
     ['Spoor Ctrl+wheel zoom: fps, median / p95', ...col(frames('zoom'))],
     ['Spoor search typed at once → count shown ¹', ...col((r) => fig(r.spoor, (m) => m.search?.ms, ms, lim(r)))],
     ['  longest main-thread block in search', ...col((r) => fig(r.spoor, (m) => m.search?.longestBlockMs, (v) => (v > 0 ? ms(v) : 'none over 50 ms'), lim(r)))],
+    ['Spoor longest block in a click on the run ²', ...col(worstClick)],
     ['speedscope file → flame chart painted', ...col((r) => (opt.speedscope ? fig(r.speedscope, (m) => m.paintMs, ms, opt.timeout) : 'skipped'))],
     ['speedscope JS heap (after GC)', ...col((r) => (opt.speedscope ? fig(r.speedscope, (m) => m.heapBytes, mb, opt.timeout) : 'skipped'))],
     ['Spoor first row ÷ speedscope first paint', ...col(ratio)],
@@ -176,6 +189,7 @@ function report(results, opt, version) {
     for (const m of r.speedscope) if (m.error) errors.push(`speedscope ${count(r.size)}: ${m.error}`);
     for (const m of r.spoor) if (m.zoom?.warning) errors.push(`Spoor ${count(r.size)}: ${m.zoom.warning}`);
     for (const m of r.spoor) if (m.search?.error) errors.push(`Spoor ${count(r.size)} search: ${m.search.error}`);
+    for (const m of r.spoor) if (m.actionError) errors.push(`Spoor ${count(r.size)} click: ${m.actionError}`);
   }
   const bundle = bundleSizes(DIST);
   const bundleRows = [['bundle (dist/)', 'raw', 'gzip -9'], ...bundle.map((b) => [b.file, kb(b.raw), kb(b.gzip)])];
@@ -185,6 +199,7 @@ function report(results, opt, version) {
     '',
     table(rows),
     `¹ runs of ${count(50_000)} spans or more search once typing pauses for 200 ms; that pause is included.`,
+    `² the worst of: opening the Anomalies panel, selecting a span, showing the critical path, opening the Share dialog.`,
     ...(errors.length ? ['', 'problems:', ...errors.map((e) => `  ${e}`)] : []),
     '',
     table(bundleRows),

@@ -8,6 +8,29 @@ import { median, percentile } from './table.mjs';
 /** A tool name the generator gives to a share of its tool calls. */
 const SEARCH_TEXT = 'read_file';
 
+/**
+ * Clicks a user makes once a run is open, each timed by the longest main-thread block it causes
+ * (a page that freezes for more than 100 ms feels broken). Each waits for what it shows.
+ */
+const ACTIONS = [
+  ['anomalies panel', async (page) => {
+    await page.getByRole('tab', { name: /Anomalies/ }).click();
+    await page.locator('[data-testid=anomalies], [data-testid=no-anomalies]').first().waitFor();
+  }],
+  ['span selected', async (page) => {
+    await page.locator('.wf-row').nth(3).click();
+    await page.getByTestId('span-details').waitFor();
+  }, async (page) => page.getByRole('tab', { name: 'Span' }).click()],
+  ['critical path shown', async (page) => {
+    await page.getByTestId('critical-toggle').check();
+    await page.locator('.wf-row.critical').first().waitFor();
+  }],
+  ['share dialog', async (page) => {
+    await page.getByTestId('share').click();
+    await page.getByTestId('share-dialog').waitFor();
+  }],
+];
+
 /** Playwright refuses buffers of 50 MB or more; bigger files go by path. */
 const BUFFER_LIMIT = 48 * 1024 * 1024;
 
@@ -117,6 +140,31 @@ export async function measureSpoor(browser, url, gen, { timeoutMs, frameMs = 200
     const search = await page.evaluate(searchProbe, { text: SEARCH_TEXT, timeoutMs: Math.min(timeoutMs, 120_000) });
     out.search = search.error ? { error: search.error } : { ms: search.ms, matches: search.matches, longestBlockMs: Math.max(0, ...search.blocks) };
     log(`  search ${JSON.stringify(SEARCH_TEXT)}: ${search.error ?? `${search.matches} matches in ${Math.round(search.ms)} ms, blocks over 50 ms: ${search.blocks.map(Math.round).join(', ') || 'none'}`}`);
+
+    // Clicks on the open run: the longest block each causes.
+    await page.evaluate(() => {
+      window.__actionBlocks = [];
+      try {
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__actionBlocks.push([e.startTime, e.duration]); })
+          .observe({ type: 'longtask' });
+      } catch (_) { /* no Long Tasks API: no blocks */ }
+    });
+    out.actions = {};
+    for (const [name, act, before] of ACTIONS) {
+      try {
+        if (before) await before(page);
+        await page.waitForTimeout(300);
+        const t0 = await page.evaluate(() => performance.now());
+        await act(page);
+        await page.waitForTimeout(300);
+        const blocks = await page.evaluate((t0) => window.__actionBlocks.filter(([s]) => s >= t0).map(([, d]) => d), t0);
+        out.actions[name] = Math.max(0, ...blocks);
+      } catch (e) {
+        out.actions[name] = null;
+        out.actionError = `${name}: ${String(e.message || e).split('\n')[0]}`;
+      }
+    }
+    log(`  clicks, longest block each: ${Object.entries(out.actions).map(([k, v]) => `${k} ${v == null ? 'failed' : v ? `${Math.round(v)} ms` : 'none over 50 ms'}`).join(', ')}`);
     out.consoleErrors = consoleErrors;
     return out;
   } catch (e) {
