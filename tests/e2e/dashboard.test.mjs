@@ -196,6 +196,37 @@ test('a 100k-span run: thousands of anomalies open as counts per kind and pages,
   await context.close();
 });
 
+test('a file of 250 traces lists 100 runs at a time, in the order and filter chosen', async () => {
+  // One span per trace; trace k lasts k ms, so sorting by duration is checkable.
+  const spans = Array.from({ length: 250 }, (_, k) => ({
+    traceId: (k + 1).toString(16).padStart(32, '0'), spanId: (k + 1).toString(16).padStart(16, '0'),
+    name: `job ${k}`, startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(k) * 1_000_000_000n),
+    endTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(k) * 1_000_000_000n + BigInt(k + 1) * 1_000_000n),
+  }));
+  const doc = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }] };
+  const { page, errors, context } = await openWith([{ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) }]);
+  const rows = page.locator('[data-testid=run-list] tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-list] tbody tr').length === 100);
+  assert.equal(await page.getByRole('button', { name: /^Runs/ }).textContent(), 'Runs (250)');
+  const more = page.getByTestId('runs-more');
+  assert.equal(await more.textContent(), 'Show 100 more (100 of 250 runs shown)');
+  // Sorted by duration, longest first: the first page is the longest 100 of all 250.
+  await page.getByRole('button', { name: 'Duration' }).click();
+  await page.getByRole('button', { name: 'Duration' }).click();
+  assert.equal(await rows.first().locator('td').nth(1).textContent(), 'job 249');
+  assert.equal(await rows.nth(99).locator('td').nth(1).textContent(), 'job 150');
+  await more.click();
+  await more.click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-list] tbody tr').length === 250);
+  assert.equal(await more.count(), 0);
+  // The filter starts again from one page of what it matches.
+  await page.getByLabel('Filter runs').fill('job 1');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-list] tbody tr').length === 100);
+  assert.equal(await more.textContent(), 'Show 11 more (100 of 111 runs shown)');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a big file the streaming reader cannot take is read whole, with the whole reader\'s warning', async () => {
   // 20k generated spans (about 9 MB, over the 8 MiB streaming threshold) plus one span without a
   // spanId: streaming gives up on it and the whole-file reader loads everything and says why.

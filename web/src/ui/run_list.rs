@@ -10,6 +10,11 @@ use crate::view::state::Page;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
+/// Runs listed when the page opens, and added by each "Show more" (in the order and filter
+/// chosen). A file of 5,000 traces listed every run: 0.45 s to show the list, and seconds each
+/// time the page was shown again.
+pub const RUN_PAGE: usize = 100;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SortKey {
     Name,
@@ -40,6 +45,7 @@ pub fn RunList() -> impl IntoView {
     let sort = RwSignal::new((SortKey::Start, false));
     let filter = RwSignal::new(String::new());
     let picked = RwSignal::new(Vec::<String>::new());
+    let shown = RwSignal::new(RUN_PAGE);
 
     let order = Memo::new(move |_| {
         let (key, desc) = sort.get();
@@ -121,7 +127,7 @@ pub fn RunList() -> impl IntoView {
                 (n > 1).then(|| view! { <Overview all_runs/> }).into_any()
             }}
             <div class="list-tools">
-                <input type="search" placeholder="Filter runs" aria-label="Filter runs" on:input=move |ev| filter.set(event_target_value(&ev))/>
+                <input type="search" placeholder="Filter runs" aria-label="Filter runs" on:input=move |ev| { shown.set(RUN_PAGE); filter.set(event_target_value(&ev)) }/>
                 <button class="btn" data-testid="compare-picked"
                     disabled=move || picked.with(|p| p.len() != 2)
                     on:click=move |_| {
@@ -148,7 +154,7 @@ pub fn RunList() -> impl IntoView {
                     {header("Anomalies", SortKey::Anomalies)}
                 </tr></thead>
                 <tbody>
-                    {move || state.loaded.with(|l| order.get().into_iter().map(|i| {
+                    {move || state.loaded.with(|l| order.get().into_iter().take(shown.get()).map(|i| {
                         let r = &l.ws.runs[i];
                         let a = &l.analyses[i];
                         let s = &a.summary;
@@ -179,6 +185,14 @@ pub fn RunList() -> impl IntoView {
                     }).collect_view())}
                 </tbody>
             </table>
+            {move || {
+                let (total, limit) = (order.with(Vec::len), shown.get());
+                (total > limit).then(|| view! {
+                    <button class="btn" data-testid="runs-more" on:click=move |_| shown.update(|n| *n += RUN_PAGE)>
+                        {format!("Show {} more ({} of {} runs shown)", RUN_PAGE.min(total - limit), format::count(limit as u64), format::count(total as u64))}
+                    </button>
+                })
+            }}
         </div>
     }
 }
