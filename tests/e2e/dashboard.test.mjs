@@ -84,6 +84,34 @@ test('the seed-000 loop scenario lists a loop, and clicking it marks the looping
   await context.close();
 });
 
+test('a long log opens on its first 100 entries; Show more and the filters page through the rest', async () => {
+  const dir = fixture('seed-formats', 'seed000-code-review-agent', 'c_loop');
+  const log = JSON.parse(fs.readFileSync(path.join(dir, 'log.json'), 'utf8'));
+  const long = [...log, ...log, ...log, ...log]; // 4 × 47 entries, all inside the run
+  const { page, errors, context } = await openWith([
+    asFile(path.join(dir, 'traces.json')),
+    { name: 'log.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(long)) },
+  ]);
+  await page.getByTestId('run-header').waitFor();
+  await page.getByRole('tab', { name: /Logs/ }).click();
+  const entries = page.locator('[data-testid=logs-panel] li.log');
+  await entries.first().waitFor();
+  assert.equal(await entries.count(), 100);
+  const more = page.getByTestId('logs-more');
+  assert.equal(await more.textContent(), `Show 88 more (100 of ${long.length} shown)`);
+  await more.click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=logs-panel] li.log').length === n, long.length);
+  assert.equal(await more.count(), 0);
+  // A level filter starts again from one page of what it keeps.
+  const infos = long.filter((g) => g.level === 'INFO').length;
+  await page.getByLabel('Level').selectOption('INFO');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=logs-panel] li.log').length === n, Math.min(100, infos));
+  assert.ok(infos > 100, `INFO entries: ${infos}`);
+  assert.equal(await more.textContent(), `Show ${Math.min(100, infos - 100)} more (100 of ${infos} shown)`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('search finds a span by an attribute value, and n moves to the next match', async () => {
   const file = fixture('jaeger', 'genai-test-trace.json');
   const { page, context } = await openWith([asFile(file)]);

@@ -7,11 +7,16 @@ use crate::view::format;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
+/// Entries built when the panel opens, and added by each "Show more" (it showed up to 2,000 at
+/// once, and said nothing of the rest; a list item costs the page about half a millisecond).
+pub const PAGE: usize = 100;
+
 #[component]
 pub fn LogsPanel(run_i: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
     let level = RwSignal::new(String::new());
     let etype = RwSignal::new(String::new());
+    let limit = RwSignal::new(PAGE);
     let (levels, types) = state.loaded.with_untracked(|l| {
         let logs = &l.ws.runs[run_i].logs;
         (
@@ -45,11 +50,11 @@ pub fn LogsPanel(run_i: usize) -> impl IntoView {
     view! {
         <div class="panel logs" data-testid="logs-panel">
             <div class="filters">
-                <select aria-label="Level" on:change=move |ev| level.set(event_target_value(&ev))>
+                <select aria-label="Level" on:change=move |ev| { limit.set(PAGE); level.set(event_target_value(&ev)) }>
                     <option value="">"All levels"</option>
                     {levels.into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
                 </select>
-                <select aria-label="Event type" on:change=move |ev| etype.set(event_target_value(&ev))>
+                <select aria-label="Event type" on:change=move |ev| { limit.set(PAGE); etype.set(event_target_value(&ev)) }>
                     <option value="">"All event types"</option>
                     {types.into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
                 </select>
@@ -58,15 +63,16 @@ pub fn LogsPanel(run_i: usize) -> impl IntoView {
                 let run = &l.ws.runs[run_i];
                 let start = RunBounds::of(run).start_ns;
                 let (lv, ty) = (level.get(), etype.get());
-                let shown: Vec<_> = run.logs.iter().enumerate()
+                let matching: Vec<_> = run.logs.iter().enumerate()
                     .filter(|(_, g)| (lv.is_empty() || g.level == lv) && (ty.is_empty() || g.event_type == ty))
-                    .take(2000).collect();
+                    .collect();
+                let (total, n) = (matching.len(), limit.get());
                 if run.logs.is_empty() {
                     return view! { <p class="hint">"This run has no log events."</p> }.into_any();
                 }
                 view! {
                     <ul class="log-list">
-                        {shown.into_iter().map(|(i, g)| view! {
+                        {matching.into_iter().take(n).map(|(i, g)| view! {
                             <li class=format!("log lv-{}", g.level.to_lowercase())>
                                 <button class="log-entry" on:click=move |_| jump(i)>
                                     <span class="muted">{g.time_ns.map(|t| format!("+{}", format::duration(t - start))).unwrap_or_default()}</span>
@@ -77,6 +83,11 @@ pub fn LogsPanel(run_i: usize) -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
+                    {(total > n).then(|| view! {
+                        <button class="btn" data-testid="logs-more" on:click=move |_| limit.update(|l| *l += PAGE)>
+                            {format!("Show {} more ({} of {} shown)", PAGE.min(total - n), format::count(n as u64), format::count(total as u64))}
+                        </button>
+                    })}
                 }.into_any()
             })}
         </div>
