@@ -1,6 +1,7 @@
 //! Compare two runs: totals with deltas, the first divergence in words, and the aligned steps as
 //! one table whose two waterfall columns share a time axis, so both runs scroll together.
 
+use super::more::show_more;
 use super::state::AppState;
 use crate::analysis::align::{align_analysed, Alignment, RowKind};
 use crate::analysis::bounds::RunBounds;
@@ -162,14 +163,7 @@ fn ComparePage(ia: usize, ib: usize, mut alignment: Alignment) -> impl IntoView 
                     <thead><tr><th>"#"</th><th></th><th>"Run A step"</th><th class="cmp-track-h">{format!("A · 0 – {}", format::duration(scale as i64))}</th><th>"Run B step"</th><th class="cmp-track-h">"B · same axis"</th><th>"Δ latency"</th><th>"Δ tokens"</th><th>"Δ cost"</th><th>"Status"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
-                {move || {
-                    let hidden = total.saturating_sub(shown.get());
-                    (hidden > 0).then(|| view! {
-                        <button class="btn" data-testid="compare-more" on:click=move |_| shown.update(|n| *n += PAGE_ROWS)>
-                            {format!("Show {} more ({} of {} aligned steps shown)", PAGE_ROWS.min(hidden), format::count((total - hidden) as u64), format::count(total as u64))}
-                        </button>
-                    })
-                }}
+                {move || show_more("compare-more", shown, total, PAGE_ROWS, " aligned steps")}
             </div>
         </div>
     }

@@ -6,6 +6,7 @@ mod compare;
 mod details;
 mod dom;
 mod loader;
+mod more;
 mod panels;
 mod run_list;
 mod run_view;

@@ -2,6 +2,7 @@
 //! two to compare. With several runs, an overview against the dashboard targets and the failure
 //! taxonomy counts (seed 001: tool / model / retrieval / orchestration) sit above it.
 
+use super::more::show_more;
 use super::panels::MetricsTable;
 use super::state::AppState;
 use crate::model::RunStatus;
@@ -185,14 +186,7 @@ pub fn RunList() -> impl IntoView {
                     }).collect_view())}
                 </tbody>
             </table>
-            {move || {
-                let (total, limit) = (order.with(Vec::len), shown.get());
-                (total > limit).then(|| view! {
-                    <button class="btn" data-testid="runs-more" on:click=move |_| shown.update(|n| *n += RUN_PAGE)>
-                        {format!("Show {} more ({} of {} runs shown)", RUN_PAGE.min(total - limit), format::count(limit as u64), format::count(total as u64))}
-                    </button>
-                })
-            }}
+            {move || show_more("runs-more", shown, order.with(Vec::len), RUN_PAGE, " runs")}
         </div>
     }
 }

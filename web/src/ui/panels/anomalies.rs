@@ -6,6 +6,7 @@
 //! Building every item at once held the page for 1.4–2 s at 100k spans.
 
 use crate::analysis::anomaly::{Anomaly, AnomalyKind};
+use crate::ui::more::show_more;
 use crate::ui::state::AppState;
 use crate::view::format;
 use leptos::prelude::*;
@@ -50,12 +51,7 @@ pub fn AnomalyPanel(run_i: usize) -> impl IntoView {
                 {list.iter().filter(|a| want.is_none_or(|k| a.kind == k)).take(limit)
                     .map(|a| item(state, run_i, a)).collect_view()}
             </ul>
-            {(matching > limit).then(|| view! {
-                <button class="btn" data-testid="anomaly-more" on:click=move |_| shown.update(|n| *n += PAGE)>
-                    {format!("Show {} more ({} of {} shown)", PAGE.min(matching - limit),
-                        format::count(limit as u64), format::count(matching as u64))}
-                </button>
-            })}
+            {show_more("anomaly-more", shown, matching, PAGE, "")}
         }.into_any()
     })
     }

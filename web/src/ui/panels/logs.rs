@@ -2,6 +2,7 @@
 //! its moment in the waterfall when it names no span.
 
 use crate::analysis::bounds::RunBounds;
+use crate::ui::more::show_more;
 use crate::ui::state::AppState;
 use crate::view::format;
 use leptos::prelude::*;
@@ -83,11 +84,7 @@ pub fn LogsPanel(run_i: usize) -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
-                    {(total > n).then(|| view! {
-                        <button class="btn" data-testid="logs-more" on:click=move |_| limit.update(|l| *l += PAGE)>
-                            {format!("Show {} more ({} of {} shown)", PAGE.min(total - n), format::count(n as u64), format::count(total as u64))}
-                        </button>
-                    })}
+                    {show_more("logs-more", limit, total, PAGE, "")}
                 }.into_any()
             })}
         </div>
