@@ -112,6 +112,24 @@ test('a long log opens on its first 100 entries; Show more and the filters page 
   await context.close();
 });
 
+test('the spans CSV and the analysis JSON download as files with every span', async () => {
+  const file = fixture('jaeger', 'genai-test-trace.json');
+  const { page, errors, context } = await openWith([asFile(file)]);
+  await page.getByTestId('run-header').waitFor();
+  const spans = Number((await page.getByTestId('run-counts').textContent()).match(/^([\d,]+) spans/)[1].replace(/,/g, ''));
+  await page.getByRole('tab', { name: /Cost/ }).click();
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV', exact: true }).click()]);
+  assert.match(csv.suggestedFilename(), /\.spans\.csv$/);
+  const lines = fs.readFileSync(await csv.path(), 'utf8').trimEnd().split('\n');
+  assert.equal(lines[0].split(',')[0], 'span_id');
+  assert.equal(lines.length, spans + 1);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSON', exact: true }).click()]);
+  const doc = JSON.parse(fs.readFileSync(await json.path(), 'utf8'));
+  assert.equal(doc.summary.spans, spans);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('search finds a span by an attribute value, and n moves to the next match', async () => {
   const file = fixture('jaeger', 'genai-test-trace.json');
   const { page, context } = await openWith([asFile(file)]);
