@@ -6,7 +6,8 @@ use crate::view::format;
 use leptos::prelude::*;
 
 /// The button under a list showing `shown` of `total` items (none once all are shown); a click
-/// shows `page` more. Reads `shown` tracked, so a closure calling it follows the count. `what` names the items when "shown" alone would be unclear ("runs").
+/// shows `page` more. Reads `shown` tracked, so a closure calling it follows the count. `what`
+/// names the items where "shown" alone would be unclear (" runs").
 pub fn show_more(
     testid: &'static str,
     shown: RwSignal<usize>,

@@ -51,6 +51,13 @@ impl<T> PartialEq for Shared<T> {
     }
 }
 
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 /// One flag per span of a run, for the "is this span in the set" check every visible row makes
 /// (critical path, search matches). Building a `HashSet` of a million-span run's critical path
 /// held the page for 113–178 ms at each toggle; this is a fill and a pass.
@@ -70,13 +77,6 @@ pub fn span_flags(n: usize, set: impl IntoIterator<Item = crate::model::SpanIdx>
 /// Whether span `i` is flagged.
 pub fn flagged(flags: &SpanFlags, i: crate::model::SpanIdx) -> bool {
     flags.get(i as usize).copied().unwrap_or(false)
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
