@@ -104,6 +104,16 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
         .loaded
         .with_untracked(|l| l.ws.runs[run_i].spans.len());
     let pack = RwSignal::new(spans <= PACK_ON_OPEN_MAX_SPANS);
+    // Packing a big run holds the page for seconds: say so, and let that be painted first.
+    let packing = RwSignal::new(false);
+    let pack_now = move |_| {
+        packing.set(true);
+        leptos::task::spawn_local(async move {
+            dom::next_frame().await;
+            pack.set(true);
+            packing.set(false);
+        });
+    };
     // The packed run, made once per choice of text: view changes (a selected span, a zoom) only
     // rewrite the keys in front of it.
     let payload = Memo::new(move |_| {
@@ -161,7 +171,9 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
                 <p data-testid="share-size" class:warn=move || !report.get().fits_chat>{move || {
                     let r = report.get();
                     let kb = r.chars as f64 / 1024.0;
-                    if r.chars == 0 {
+                    if packing.get() {
+                        format!("Packing {} spans into the link…", crate::view::format::count(spans as u64))
+                    } else if r.chars == 0 {
                         format!("This run has {} spans: packed into the link, it would take seconds and make a link of megabytes, past what chat tools accept. Link to the hosted file, or pack it anyway.", crate::view::format::count(spans as u64))
                     } else if !r.fits_browser() {
                         format!("{kb:.0} KB: too long for a browser to open. Link to the hosted file instead.")
@@ -173,7 +185,7 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
                 }}</p>
                 <div class="dialog-actions">
                     {move || (!pack.get() && hosted.with(|h| h.trim().is_empty())).then(|| view! {
-                        <button class="btn" data-testid="share-pack" on:click=move |_| pack.set(true)>"Pack the run into the link"</button>
+                        <button class="btn" data-testid="share-pack" disabled=move || packing.get() on:click=pack_now>"Pack the run into the link"</button>
                     })}
                     <button class="btn primary" disabled=move || report.get().chars == 0 on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
                     <button class="btn" on:click=move |_| open.set(false)>"Close"</button>

@@ -11,8 +11,10 @@ pub fn ExportMenu(run_i: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
     let export = move |what: &'static str| {
         state.loaded.with_untracked(|l| {
-            let run = &l.ws.runs[run_i];
-            let a = &l.analyses[run_i];
+            // Made a frame after the click: if the runs were replaced meanwhile, there is none.
+            let (Some(run), Some(a)) = (l.ws.runs.get(run_i), l.analyses.get(run_i)) else {
+                return;
+            };
             let base = safe_name(&run.name);
             match what {
                 "json" => {
@@ -29,12 +31,22 @@ pub fn ExportMenu(run_i: usize) -> impl IntoView {
             }
         });
     };
+    // A big run's file takes a second or more to make: say so, and let that be painted first.
+    let busy = RwSignal::new(false);
+    let start = move |what: &'static str| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            dom::next_frame().await;
+            export(what);
+            busy.set(false);
+        });
+    };
     view! {
         <div class="export">
-            <span class="muted">"Export:"</span>
-            <button class="btn small" on:click=move |_| export("json")>"JSON"</button>
-            <button class="btn small" on:click=move |_| export("csv")>"CSV"</button>
-            <button class="btn small" on:click=move |_| export("svg")>"SVG"</button>
+            <span class="muted">{move || if busy.get() { "Preparing the file…" } else { "Export:" }}</span>
+            <button class="btn small" disabled=move || busy.get() on:click=move |_| start("json")>"JSON"</button>
+            <button class="btn small" disabled=move || busy.get() on:click=move |_| start("csv")>"CSV"</button>
+            <button class="btn small" disabled=move || busy.get() on:click=move |_| start("svg")>"SVG"</button>
         </div>
     }
 }
