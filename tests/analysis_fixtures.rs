@@ -223,3 +223,41 @@ fn an_analysis_cut_at_every_look_equals_the_one_call() {
         );
     }
 }
+
+/// Comparing two runs on the page rests too (a million-span run held it for half a second):
+/// an alignment cut at every look equals the one call, for two versions of the same agent and
+/// for a 20,000-span run against a small one.
+#[test]
+fn an_alignment_cut_at_every_look_equals_the_one_call() {
+    use spoor::analysis::align::{align_analysed, align_analysed_paced};
+    use spoor::ingest::synth::{otlp_json, Synth};
+    use spoor::pace::{block_on, Pace};
+    use std::cell::{Cell, RefCell};
+    let cfg = AnalysisConfig::default();
+    let mut ws = load_file("seed-formats/seed001-agenttracer/runs_version_comparison.json");
+    let big = otlp_json(Synth {
+        spans: 20_000,
+        traces: 1,
+        seed: 11,
+    });
+    ws.runs
+        .extend(common::load_files(&[("big.json", big.as_bytes())]).runs);
+    let analyses: Vec<RunAnalysis> = ws.runs.iter().map(|r| analyze_run(r, &cfg)).collect();
+    let side = |i: usize| (&ws.runs[i], &analyses[i].tree, &analyses[i].summary);
+    let last = ws.runs.len() - 1;
+    assert_eq!(ws.runs[last].spans.len(), 20_000);
+    for (x, y) in [(0, 1), (last, 0)] {
+        let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
+        let mut check = common::rest_at_every_look(&rests, &stages);
+        let paced = block_on(align_analysed_paced(
+            side(x),
+            side(y),
+            &mut Pace::with(&mut check),
+        ));
+        assert_eq!(*stages.borrow(), ["keys", "diff", "rows"]);
+        assert_eq!(paced, align_analysed(side(x), side(y)));
+        if x == last {
+            assert!(rests.get() > 2 * 20_000 / 1024, "rests: {}", rests.get());
+        }
+    }
+}

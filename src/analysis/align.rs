@@ -11,6 +11,7 @@ use super::summary::{summarize, RunSummary};
 use super::tree::Tree;
 use crate::fasthash::FastMap;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
+use crate::pace::{block_on, Pace, Paced};
 use serde::Serialize;
 
 /// Edit budget for the exact alignment; its frontiers take about 4·MAX_EDITS² bytes (16 MB).
@@ -95,21 +96,26 @@ enum StepKey<'a> {
 
 /// Each step's key as a small integer, the same for equal keys across both runs, so the diff
 /// compares integers. Keys are borrowed: a string made per span cost more than all the rest.
-fn intern<'a>(ids: &mut FastMap<StepKey<'a>, u32>, run: &'a Run, tree: &Tree) -> Vec<u32> {
-    tree.preorder
-        .iter()
-        .map(|&i| {
-            let s = &run.spans[i as usize];
-            // The root is the run itself: its name often carries the version being compared.
-            let k = if Some(i) == tree.root {
-                StepKey::Root(s.kind)
-            } else {
-                StepKey::Step(s.kind, &s.name, s.tool.as_ref().map_or("", |t| &t.name))
-            };
-            let n = ids.len() as u32;
-            *ids.entry(k).or_insert(n)
-        })
-        .collect()
+async fn intern<'a>(
+    ids: &mut FastMap<StepKey<'a>, u32>,
+    run: &'a Run,
+    tree: &Tree,
+    pace: &mut Pace<'_>,
+) -> Vec<u32> {
+    let mut keys = Vec::with_capacity(tree.preorder.len());
+    for &i in &tree.preorder {
+        let s = &run.spans[i as usize];
+        // The root is the run itself: its name often carries the version being compared.
+        let k = if Some(i) == tree.root {
+            StepKey::Root(s.kind)
+        } else {
+            StepKey::Step(s.kind, &s.name, s.tool.as_ref().map_or("", |t| &t.name))
+        };
+        let n = ids.len() as u32;
+        keys.push(*ids.entry(k).or_insert(n));
+        pace.tick().await;
+    }
+    keys
 }
 
 fn totals(s: &RunSummary) -> Totals {
@@ -136,15 +142,38 @@ pub type Analysed<'a> = (&'a Run, &'a Tree, &'a RunSummary);
 
 /// [`align_with`] over trees and summaries already made: the page has them for every loaded
 /// run, and building them again was most of comparing two big runs.
-pub fn align_analysed((a, ta, sa): Analysed<'_>, (b, tb, sb): Analysed<'_>) -> Alignment {
+pub fn align_analysed(a: Analysed<'_>, b: Analysed<'_>) -> Alignment {
+    block_on(align_analysed_paced(a, b, &mut Pace::never()))
+}
+
+/// [`align_analysed`], resting as `pace` says: comparing a million-span run held the page for
+/// about half a second in one piece.
+pub fn align_analysed_paced<'a, 'p: 'a>(
+    a: Analysed<'a>,
+    b: Analysed<'a>,
+    pace: &'a mut Pace<'p>,
+) -> Paced<'a, Alignment> {
+    Box::pin(align_paced(a, b, pace))
+}
+
+async fn align_paced(
+    (a, ta, sa): Analysed<'_>,
+    (b, tb, sb): Analysed<'_>,
+    pace: &mut Pace<'_>,
+) -> Alignment {
     // Intern keys so the diff compares integers.
+    pace.enter("keys").await;
     let mut ids = FastMap::default();
-    let (ka, kb) = (intern(&mut ids, a, ta), intern(&mut ids, b, tb));
+    let ka = intern(&mut ids, a, ta, pace).await;
+    let kb = intern(&mut ids, b, tb, pace).await;
+    pace.enter("diff").await;
     let (ops, approximate) = diff(&ka, &kb);
+    pace.enter("rows").await;
 
     let mut rows = Vec::with_capacity(ops.len());
     let (mut matched, mut changed, mut added, mut removed) = (0, 0, 0, 0);
     for op in ops {
+        pace.tick().await;
         let row = match op {
             Op::Both(i, j) => {
                 let (x, y) = (ta.preorder[i], tb.preorder[j]);

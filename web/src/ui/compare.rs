@@ -1,13 +1,17 @@
 //! Compare two runs: totals with deltas, the first divergence in words, and the aligned steps as
 //! one table whose two waterfall columns share a time axis, so both runs scroll together.
 
+use super::dom;
 use super::more::show_more;
 use super::state::AppState;
-use crate::analysis::align::{align_analysed, Alignment, RowKind};
+use super::state::Shared;
+use crate::analysis::align::{align_analysed_paced, Alignment, RowKind};
 use crate::analysis::bounds::RunBounds;
 use crate::model::Status;
+use crate::pace::Pace;
 use crate::view::format;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Aligned steps drawn when the page opens, and added by each "Show more"; the alignment itself
 /// still counts every step. A row costs the page about 0.8 ms to build: drawing 3,000 at once
@@ -25,17 +29,46 @@ pub fn CompareView() -> impl IntoView {
             Some((ia, ib))
         })
     });
-    move || match pair.get() {
-        None => {
+    // The alignment is made in slices (a million-span run took half a second in one piece), on
+    // the loaded runs as they are when it starts; a result for another pair or another load is
+    // dropped.
+    let aligned = RwSignal::new(None::<(usize, usize, Shared<Alignment>)>);
+    Effect::new(move |_| {
+        let Some((ia, ib)) = pair.get() else {
+            aligned.set(None);
+            return;
+        };
+        let loaded = state.loaded.get();
+        aligned.set(None);
+        leptos::task::spawn_local(async move {
+            let slice = dom::TimeSlice::new();
+            let mut check = |stage: &'static str| slice.rest_if_due(stage);
+            let side = |i: usize| {
+                let a = &loaded.analyses[i];
+                (&loaded.ws.runs[i], &a.tree, &a.summary)
+            };
+            let alignment =
+                align_analysed_paced(side(ia), side(ib), &mut Pace::with(&mut check)).await;
+            let current = pair.get_untracked() == Some((ia, ib))
+                && state
+                    .loaded
+                    .with_untracked(|l| Arc::ptr_eq(&l.0, &loaded.0));
+            if current {
+                aligned.set(Some((ia, ib, Shared(Arc::new(alignment)))));
+            }
+        });
+    });
+    move || match (pair.get(), aligned.get()) {
+        (None, _) => {
             view! { <p class="hint">"Pick two loaded runs in the run list to compare them."</p> }
                 .into_any()
         }
-        Some((ia, ib)) => {
-            let alignment = state.loaded.with(|l| {
-                let side = |i: usize| (&l.ws.runs[i], &l.analyses[i].tree, &l.analyses[i].summary);
-                align_analysed(side(ia), side(ib))
-            });
+        (Some(p), Some((ia, ib, alignment))) if p == (ia, ib) => {
             view! { <ComparePage ia ib alignment/> }.into_any()
+        }
+        (Some(_), _) => {
+            view! { <p class="hint" data-testid="comparing">"Comparing the two runs…"</p> }
+                .into_any()
         }
     }
 }
@@ -85,7 +118,7 @@ fn step_cells(
 }
 
 #[component]
-fn ComparePage(ia: usize, ib: usize, mut alignment: Alignment) -> impl IntoView {
+fn ComparePage(ia: usize, ib: usize, alignment: Shared<Alignment>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (name_a, name_b, id_a, id_b, ba, bb) = state.loaded.with_untracked(|l| {
         let (a, b) = (&l.ws.runs[ia], &l.ws.runs[ib]);
@@ -113,12 +146,12 @@ fn ComparePage(ia: usize, ib: usize, mut alignment: Alignment) -> impl IntoView 
     let shown = RwSignal::new(PAGE_ROWS);
     let total = alignment.rows.len();
     let step_base = alignment.step_base;
-    let aligned = StoredValue::new(std::mem::take(&mut alignment.rows));
+    let aligned = alignment.clone();
     let rows = move || {
         let limit = shown.get();
-        aligned.with_value(|aligned| state.loaded.with_untracked(|l| {
+        state.loaded.with_untracked(|l| {
         let (a, b) = (&l.ws.runs[ia], &l.ws.runs[ib]);
-        aligned.iter().take(limit).enumerate().map(|(n, r)| {
+        aligned.rows.iter().take(limit).enumerate().map(|(n, r)| {
             let sa = r.a.and_then(|i| a.spans.get(i as usize));
             let sb = r.b.and_then(|i| b.spans.get(i as usize));
             let d = r.delta;
@@ -135,7 +168,7 @@ fn ComparePage(ia: usize, ib: usize, mut alignment: Alignment) -> impl IntoView 
                 </tr>
             }
         }).collect_view()
-    }))
+    })
     };
     view! {
         <div class="compare-page" data-testid="compare">
