@@ -11,6 +11,19 @@ use common::{
     FIXTURES,
 };
 
+/// Adds a generated 20,000-span run (one trace) to `ws`: big enough for paced work to rest
+/// inside its stages, not only between them.
+fn add_generated_run(ws: &mut Workspace) {
+    use spoor::ingest::synth::{otlp_json, Synth};
+    let big = otlp_json(Synth {
+        spans: 20_000,
+        traces: 1,
+        seed: 11,
+    });
+    ws.runs
+        .extend(common::load_files(&[("big.json", big.as_bytes())]).runs);
+}
+
 /// One fixture, named by its full path like the folders [`load_dir`] loads.
 fn load_file(file: &str) -> Workspace {
     load_paths(&[format!("{FIXTURES}/{file}")])
@@ -190,20 +203,13 @@ fn seed003_sessions_use_the_run_totals_for_tokens() {
 #[test]
 fn an_analysis_cut_at_every_look_equals_the_one_call() {
     use spoor::analysis::{analyze_run_paced, STAGES};
-    use spoor::ingest::synth::{otlp_json, Synth};
     use spoor::pace::{block_on, Pace};
     use std::cell::{Cell, RefCell};
     let cfg = AnalysisConfig::default();
     let mut ws = load_dir("seed-formats/seed002-sre-agent");
     ws.runs
         .extend(load_file("jaeger/genai-test-trace.json").runs);
-    let big = otlp_json(Synth {
-        spans: 20_000,
-        traces: 1,
-        seed: 11,
-    });
-    ws.runs
-        .extend(common::load_files(&[("big.json", big.as_bytes())]).runs);
+    add_generated_run(&mut ws);
     assert!(ws.runs.len() >= 4, "runs: {}", ws.runs.len());
     for run in &ws.runs {
         let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
@@ -230,18 +236,11 @@ fn an_analysis_cut_at_every_look_equals_the_one_call() {
 #[test]
 fn an_alignment_cut_at_every_look_equals_the_one_call() {
     use spoor::analysis::align::{align_analysed, align_analysed_paced};
-    use spoor::ingest::synth::{otlp_json, Synth};
     use spoor::pace::{block_on, Pace};
     use std::cell::{Cell, RefCell};
     let cfg = AnalysisConfig::default();
     let mut ws = load_file("seed-formats/seed001-agenttracer/runs_version_comparison.json");
-    let big = otlp_json(Synth {
-        spans: 20_000,
-        traces: 1,
-        seed: 11,
-    });
-    ws.runs
-        .extend(common::load_files(&[("big.json", big.as_bytes())]).runs);
+    add_generated_run(&mut ws);
     let analyses: Vec<RunAnalysis> = ws.runs.iter().map(|r| analyze_run(r, &cfg)).collect();
     let side = |i: usize| (&ws.runs[i], &analyses[i].tree, &analyses[i].summary);
     let last = ws.runs.len() - 1;
