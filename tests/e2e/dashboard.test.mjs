@@ -221,14 +221,13 @@ test('a 100k-span run: thousands of anomalies open as counts per kind and pages,
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=anomalies] > li.anomaly').length === 100);
   // A kind's button shows that kind only, from its first page again.
   const last = labels.length - 1;
-  const [, words, n] = labels[last].match(/^(.*) ([\d,]+)$/);
+  const [, words] = labels[last].match(/^(.*) ([\d,]+)$/);
   await chips.nth(last).click();
   await page.waitForFunction((want) => document.querySelectorAll('[data-testid=anomalies] > li.anomaly').length === want,
     Math.min(50, perKind[last - 1]));
   const kinds = await items.evaluateAll((els) => [...new Set(els.map((e) => e.dataset.kind))]);
   assert.deepEqual(kinds, [words.replace(/ /g, '_')]);
   assert.equal(await chips.nth(last).getAttribute('aria-pressed'), 'true');
-  assert.ok(Number(n.replace(/,/g, '')) > 0);
   // Share: a run this big is not packed into a link until asked.
   await page.getByTestId('share').click();
   await page.getByTestId('share-dialog').waitFor();

@@ -67,17 +67,16 @@ fn RunPage(run_i: usize) -> impl IntoView {
         state.collapsed.with(|c| {
             state.loaded.with(|l| {
                 let a = &l.analyses[run_i];
-                search.with_flags(&f.query, l, |hits| {
-                    visible_rows(
-                        &l.ws.runs[run_i].spans,
-                        &a.tree.preorder,
-                        &a.tree.depth,
-                        &a.tree.parent,
-                        c,
-                        &f,
-                        hits,
-                    )
-                })
+                let hits = search.flags(&f.query, l);
+                visible_rows(
+                    &l.ws.runs[run_i].spans,
+                    &a.tree.preorder,
+                    &a.tree.depth,
+                    &a.tree.parent,
+                    c,
+                    &f,
+                    hits.as_deref().map(Vec::as_slice),
+                )
             })
         })
     });
@@ -91,6 +90,14 @@ fn RunPage(run_i: usize) -> impl IntoView {
             };
             span_flags(l.ws.runs[run_i].spans.len(), path.iter().copied())
         })
+    });
+    // The search's own flags mark the matching rows: no set of the matches is made again.
+    let matches = Memo::new(move |_| {
+        let query = filter.with(|f| f.query.clone());
+        let loaded = state.loaded.get();
+        search
+            .flags(&query, &loaded)
+            .unwrap_or_else(|| span_flags(0, []))
     });
     let scroll_to = RwSignal::new(None::<usize>);
 
@@ -112,10 +119,7 @@ fn RunPage(run_i: usize) -> impl IntoView {
     // Next/previous match after the selection, wrapping around: one pass over the rows.
     let move_match = move |forward: bool| {
         let next = rows.with_untracked(|r| {
-            let spans = state
-                .loaded
-                .with_untracked(|l| l.ws.runs[run_i].spans.len());
-            let matches = span_flags(spans, r.matches.iter().copied());
+            let matches = matches.get_untracked();
             let cur = selected_idx
                 .get_untracked()
                 .and_then(|i| r.rows.iter().position(|&x| x == i));
@@ -233,7 +237,7 @@ fn RunPage(run_i: usize) -> impl IntoView {
             <Toolbar run_i rows filter search/>
             <div class="run-body">
                 <div class="run-main">
-                    <Waterfall run_i bounds rows critical scroll_to/>
+                    <Waterfall run_i bounds rows critical matches scroll_to/>
                 </div>
                 <aside class="side-panel" aria-label="Run panels">
                     <div class="tabs" role="tablist">
@@ -346,7 +350,7 @@ fn Toolbar(
                 if q.is_empty() {
                     return None;
                 }
-                let done = state.loaded.with(|l| search.with_flags(&q, l, |hits| hits.is_some()));
+                let done = state.loaded.with(|l| search.flags(&q, l).is_some());
                 Some(match search.progress() {
                     _ if done => format!("{} matches", rows.with(|r| r.matches.len())),
                     Some(p) => format!("Searching… {:.0}%", p * 100.0),

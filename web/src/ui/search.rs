@@ -4,9 +4,10 @@
 //! collapsing a subtree or toggling "Matches only" does not search again.
 
 use super::dom::TimeSlice;
-use super::state::{AppState, Loaded, Shared};
+use super::state::{AppState, Loaded, Shared, SpanFlags};
 use crate::view::rows::{find_hits, Query, RowFilter};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Runs with fewer spans are searched in one piece (100k spans take ~50 ms).
 const AT_ONCE_BELOW: usize = 50_000;
@@ -17,7 +18,8 @@ const PIECE: usize = 4096;
 struct Found {
     query: Query,
     loaded: Shared<Loaded>,
-    flags: Vec<bool>,
+    /// One per span of the run; shared with the waterfall, which marks the rows it shows.
+    flags: SpanFlags,
 }
 
 impl Found {
@@ -107,24 +109,19 @@ impl Search {
             s.found = Some(Found {
                 query,
                 loaded,
-                flags,
+                flags: Shared(Arc::new(flags)),
             });
         });
     }
 
-    /// Calls `f` with the flags of `query` over `loaded`, or `None` while that search is not
-    /// done (or there is none). Tracks the search, so a memo calling it updates when it ends.
-    pub fn with_flags<R>(
-        &self,
-        query: &Query,
-        loaded: &Shared<Loaded>,
-        f: impl FnOnce(Option<&[bool]>) -> R,
-    ) -> R {
+    /// The flags of `query` over `loaded`, one per span, or `None` while that search is not done
+    /// (or there is none). Tracks the search, so a memo calling it updates when it ends.
+    pub fn flags(&self, query: &Query, loaded: &Shared<Loaded>) -> Option<SpanFlags> {
         self.0.with(|s| {
-            f(s.found
+            s.found
                 .as_ref()
                 .filter(|x| x.is_for(query, loaded))
-                .map(|x| x.flags.as_slice()))
+                .map(|x| x.flags.clone())
         })
     }
 

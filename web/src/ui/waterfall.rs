@@ -2,7 +2,7 @@
 //! virtualized so only the visible rows exist in the DOM (100k+ spans scroll smoothly).
 //! Zoom: Ctrl/⌘+wheel or drag a range on the axis or the minimap; Shift+wheel pans; Reset.
 
-use super::state::{flagged, span_flags, AppState, SpanFlags};
+use super::state::{flagged, AppState, SpanFlags};
 use crate::analysis::bounds::RunBounds;
 use crate::model::{flags, SpanIdx, Status};
 use crate::view::format;
@@ -149,6 +149,7 @@ pub fn Waterfall(
     bounds: RunBounds,
     rows: Memo<Rows>,
     critical: Memo<SpanFlags>,
+    matches: Memo<SpanFlags>,
     scroll_to: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -194,10 +195,6 @@ pub fn Waterfall(
     });
 
     let win = Memo::new(move |_| window_of(state, bounds));
-    let spans = state
-        .loaded
-        .with_untracked(|l| l.ws.runs[run_i].spans.len());
-    let matches = Memo::new(move |_| rows.with(|r| span_flags(spans, r.matches.iter().copied())));
     let hover = RwSignal::new(None::<(String, f64, f64)>);
 
     view! {
