@@ -15,6 +15,9 @@ step "clippy (native)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --target wasm32-unknown-unknown --workspace --lib --bins --quiet -- -D warnings
+# The page's module alone: built so, `spoor` has no `formats` feature (OTLP only), a build the
+# workspace-wide check above never makes (features unify across the workspace).
+cargo clippy --target wasm32-unknown-unknown -p spoor-web --quiet -- -D warnings
 step "cargo test"
 cargo test --workspace --quiet
 step "release build (public URL /spoor/)"

@@ -89,17 +89,32 @@ impl ImportCtx<'_> {
 
 pub mod assemble;
 pub mod detect;
+pub mod handoff;
+#[cfg(feature = "formats")]
 pub mod jaeger;
 pub mod json_error;
+#[cfg(feature = "formats")]
 pub mod langfuse;
 pub mod otlp;
 mod read;
 mod repair;
+#[cfg(feature = "formats")]
 pub mod seed000;
+#[cfg(feature = "formats")]
 pub mod seed001;
+#[cfg(feature = "formats")]
 pub mod seed002;
+#[cfg(feature = "formats")]
 pub mod seed003;
+#[cfg(feature = "formats")]
 pub mod seed_join;
+/// Without the `formats` feature no importer makes side records, so there are none to join.
+#[cfg(not(feature = "formats"))]
+pub mod seed_join {
+    /// No side record can exist.
+    #[derive(Debug, Clone)]
+    pub enum Pending {}
+}
 pub use spoor_core::semconv;
 pub mod synth;
 
@@ -123,8 +138,37 @@ pub fn add_files(ws: &mut Workspace, files: &[InputFile]) -> Touched {
 /// [`add_files`] with the size limit as a parameter, so the refusal can be tested without
 /// allocating a file of [`MAX_FILE_BYTES`].
 pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64) -> Touched {
+    add_files_reading(ws, files, limit, false).0
+}
+
+/// What [`add_otlp_files`] did with a batch of files.
+#[derive(Debug, Default)]
+pub struct OtlpFiles {
+    /// The runs the files it read added spans to.
+    pub touched: Touched,
+    /// The files it left for the formats module (index in the batch, in order): not added, not
+    /// counted, no problem reported.
+    pub deferred: Vec<usize>,
+}
+
+/// [`add_files`] for the page's own module, which has only the OTLP importer (the others are
+/// ~60 KB gzip of wasm most users never run): files in other formats are recognised and left
+/// for the formats module, which reads them with [`handoff::read_batch`]. Files that are not
+/// readable at all (empty, not UTF-8, not JSON) are reported here, as [`add_files`] would.
+pub fn add_otlp_files(ws: &mut Workspace, files: &[InputFile]) -> OtlpFiles {
+    let (touched, deferred) = add_files_reading(ws, files, MAX_FILE_BYTES, true);
+    OtlpFiles { touched, deferred }
+}
+
+fn add_files_reading(
+    ws: &mut Workspace,
+    files: &[InputFile],
+    limit: u64,
+    otlp_only: bool,
+) -> (Touched, Vec<usize>) {
     let mut fragments = Vec::with_capacity(files.len());
-    for file in files {
+    let mut deferred = Vec::new();
+    for (i, file) in files.iter().enumerate() {
         let size = file.bytes.len() as u64;
         // A file too big to open is refused unread; hashing it would only cost time.
         let hash = if size <= limit {
@@ -136,7 +180,11 @@ pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64)
             continue;
         }
         let id = ws.files.len() as FileId;
-        let outcome = read::read_file(file, id, limit);
+        let outcome = read::read_file(file, id, limit, otlp_only);
+        if outcome.deferred {
+            deferred.push(i);
+            continue;
+        }
         let mut source = outcome.source;
         source.content_hash = hash;
         ws.files.push(source);
@@ -145,8 +193,17 @@ pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64)
     }
     let touched = Touched::of(&fragments);
     let pending = assemble::merge(ws, fragments);
+    join_side_records(ws, pending);
+    (touched, deferred)
+}
+
+/// Joins the seed formats' side records to their runs. A build without the `formats` feature
+/// reads no such file (its importers are not in it), so it never has any.
+fn join_side_records(ws: &mut Workspace, pending: Vec<seed_join::Pending>) {
+    #[cfg(feature = "formats")]
     seed_join::join(ws, pending);
-    touched
+    #[cfg(not(feature = "formats"))]
+    let _ = (ws, pending);
 }
 
 /// A file loaded before (same size and content) is not loaded twice; the user is told so.
@@ -331,6 +388,6 @@ async fn add_streamed_in_slices(
     };
     let touched = Touched::of(std::slice::from_ref(&fragment));
     let pending = assemble::merge_paced(ws, vec![fragment], pace).await;
-    seed_join::join(ws, pending);
+    join_side_records(ws, pending);
     touched
 }

@@ -2,6 +2,7 @@
 //! each document (or line) to the importer its detected format calls for.
 
 use super::{detect, json_error, otlp, Fragment, ImportCtx, InputFile};
+#[cfg(feature = "formats")]
 use super::{jaeger, langfuse, seed000, seed001, seed002, seed003};
 use crate::model::{FileId, Format, Problem, Severity, SourceFile};
 
@@ -10,12 +11,17 @@ pub(crate) struct Outcome {
     pub source: SourceFile,
     pub fragment: Fragment,
     pub problems: Vec<Problem>,
+    /// Left unread for the formats module: asked to read only OTLP, the file (or one of its
+    /// lines) is in another format. Nothing else in the outcome counts then.
+    pub deferred: bool,
 }
 
 /// Bad lines of a JSON-lines file reported one by one; past this, one summary says how many more.
 const MAX_LINE_PROBLEMS: usize = 20;
 
-pub(crate) fn read_file(file: &InputFile, id: FileId, limit: u64) -> Outcome {
+/// Reads one file; with `otlp_only`, a file in any other format is only recognised, and left
+/// for the formats module ([`Outcome::deferred`]).
+pub(crate) fn read_file(file: &InputFile, id: FileId, limit: u64, otlp_only: bool) -> Outcome {
     let mut ctx = ImportCtx {
         file: id,
         file_name: file.name,
@@ -23,8 +29,9 @@ pub(crate) fn read_file(file: &InputFile, id: FileId, limit: u64) -> Outcome {
         problems: Vec::new(),
     };
     let mut formats = Vec::new();
+    let mut deferred = false;
     if let Some(text) = check_bytes(file.bytes, limit, &mut ctx) {
-        read_text(text, &mut ctx, &mut formats);
+        deferred = read_text(text, &mut ctx, &mut formats, otlp_only);
     }
     for run in &mut ctx.out.runs {
         if !run.files.contains(&id) {
@@ -42,6 +49,7 @@ pub(crate) fn read_file(file: &InputFile, id: FileId, limit: u64) -> Outcome {
         source,
         fragment: ctx.out,
         problems: ctx.problems,
+        deferred,
     }
 }
 
@@ -191,16 +199,18 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-fn read_text(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>) {
+/// Reads a file's text; returns whether it was left for the formats module (see [`read_file`]).
+fn read_text(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>, otlp_only: bool) -> bool {
     match detect::sniff(text) {
         Ok(shape) => match detect::classify(&shape) {
+            Ok(format) if otlp_only && format != Format::Otlp => return true,
             Ok(format) => {
                 formats.push(format);
                 import_document(format, text, None, ctx);
             }
             Err(why) => ctx.problem(Severity::Error, None, why),
         },
-        Err(_) if looks_like_lines(text) => read_lines(text, ctx, formats),
+        Err(_) if looks_like_lines(text) => return read_lines(text, ctx, formats, otlp_only),
         Err(doc_err) => {
             let e = json_error::describe(&doc_err, 1);
             ctx.problem(
@@ -210,6 +220,7 @@ fn read_text(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>) {
             );
         }
     }
+    false
 }
 
 /// JSON lines rather than a broken document: one of the first two non-empty lines is a whole
@@ -224,7 +235,10 @@ fn looks_like_lines(text: &str) -> bool {
         })
 }
 
-fn read_lines(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>) {
+/// Reads JSON lines; returns whether the file was left for the formats module (see
+/// [`read_file`]): the lines of a file are in one format as a rule, so the first line in another
+/// format sends it all there.
+fn read_lines(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>, otlp_only: bool) -> bool {
     let mut bad = 0usize;
     let mut first_bad = None;
     for (i, raw) in text.split('\n').enumerate() {
@@ -245,6 +259,7 @@ fn read_lines(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>) {
                 detect::classify(&shape).map_err(|why| (Some(format!("line {n}")), why))
             });
         match verdict {
+            Ok(format) if otlp_only && format != Format::Otlp => return true,
             Ok(format) => {
                 if !formats.contains(&format) {
                     formats.push(format);
@@ -274,6 +289,7 @@ fn read_lines(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>) {
             ),
         );
     }
+    false
 }
 
 /// Hands one detected document (a whole file, or one line of a JSON-lines file) to its importer.
@@ -282,6 +298,12 @@ fn import_document(format: Format, text: &str, line: Option<u32>, ctx: &mut Impo
         otlp::import(text, line, ctx);
         return;
     }
+    import_other(format, text, line, ctx);
+}
+
+/// The importers of every format but OTLP.
+#[cfg(feature = "formats")]
+fn import_other(format: Format, text: &str, line: Option<u32>, ctx: &mut ImportCtx) {
     let doc: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -311,4 +333,20 @@ fn import_document(format: Format, text: &str, line: Option<u32>, ctx: &mut Impo
         | Format::Seed003Decisions
         | Format::Seed003Events => seed003::import(format, &doc, line, ctx),
     }
+}
+
+/// A build without the `formats` feature (the page's own module) reads only OTLP: the page
+/// sends other files to the formats module before they come here (`otlp_only`), so this is
+/// only a message for a caller that did not.
+#[cfg(not(feature = "formats"))]
+fn import_other(format: Format, _text: &str, line: Option<u32>, ctx: &mut ImportCtx) {
+    ctx.problem(
+        Severity::Error,
+        line.map(|n| format!("line {n}")),
+        format!(
+            "{} files are read by Spoor's formats module, which was not used for this file; \
+             nothing was loaded from it",
+            format.label()
+        ),
+    );
 }

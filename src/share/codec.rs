@@ -73,11 +73,20 @@ const RUN_STATUSES: [RunStatus; 5] = [
 ];
 
 /// Formats by their serde name, so adding a variant to [`Format`] never shifts old links.
-fn format_name(f: Format) -> String {
+pub(crate) fn format_name(f: Format) -> String {
     serde_json::to_value(f)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+/// The format [`format_name`] named. As a JSON string through the text reader, which `Run` is
+/// read with too: one compiled copy of `Format`'s deserializer, none for `Value` as a
+/// deserializer.
+pub(crate) fn format_named(name: &str) -> Option<Format> {
+    serde_json::to_string(name)
+        .and_then(|quoted| serde_json::from_str(&quoted))
+        .ok()
 }
 
 /// The uncompressed payload for one run.
@@ -209,15 +218,9 @@ pub fn get_run(payload: &[u8]) -> Result<Run, ShareError> {
         ..Run::default()
     };
     if let Some(name) = r.opt_str()? {
-        run.format = Some(
-            // As a JSON string through the text reader, which `Run` is read with too: one
-            // compiled copy of `Format`'s deserializer, none for `Value` as a deserializer.
-            serde_json::to_string(&name)
-                .and_then(|quoted| serde_json::from_str(&quoted))
-                .map_err(|_| {
-                    ShareError::Invalid(format!("its source format {name:?} is unknown"))
-                })?,
-        );
+        run.format = Some(format_named(&name).ok_or_else(|| {
+            ShareError::Invalid(format!("its source format {name:?} is unknown"))
+        })?);
     }
     run.agent_id = r.opt_str()?;
     run.agent_version = r.opt_str()?;

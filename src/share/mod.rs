@@ -19,6 +19,9 @@ mod redact;
 mod span_codec;
 mod wire;
 
+#[cfg(feature = "formats")]
+pub(crate) use codec::{format_name, put_run};
+pub(crate) use codec::{format_named, get_run};
 pub use error::ShareError;
 pub use redact::{keeps_text, marker, redact, RedactOptions};
 

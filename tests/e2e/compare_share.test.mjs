@@ -24,7 +24,9 @@ async function openWith(files) {
 
 test('two runs of the version fixture: divergence in words and per-step deltas', async () => {
   const { page, errors, context } = await openWith([asFile(fixture('seed-formats', 'seed001-agenttracer', 'runs_version_comparison.json'))]);
-  await page.getByTestId('run-list').waitFor();
+  // The file holds 10 runs (python3: len(json.load(f)) == 10). The list is on the page before
+  // they are read (the empty page's table), so wait for its rows.
+  await page.locator('[data-testid=run-list] tbody tr').nth(9).waitFor();
   const starts = await page.locator('[data-testid=run-list] tbody tr td:nth-child(5)').allTextContents();
   // v1.0.0 at 10:11 retried billing_api after a timeout; v1.1.0 at 15:00 fell back to billing_cache.
   const a = starts.findIndex((s) => s.includes('10:11:01'));

@@ -120,11 +120,21 @@ test('a file dropped while another is still loading is added to it, not lost', a
 });
 
 test('the demo is fetched from beside the app, and a demo file that cannot be fetched is named', async () => {
+  const missing = (r) => r.fulfill({ status: 404, body: 'not found' });
   const { page, context } = await openPage(browser, srv.url, {
-    routes: [['**/code-review-agent/log.json', (r) => r.fulfill({ status: 404, body: 'not found' })]],
+    routes: [['**/code-review-agent.handoff', missing], ['**/code-review-agent/log.json', missing]],
   });
+  // A first visit fetches the demo as read ahead of time; without it, the page says so.
+  await page.getByTestId('empty').waitFor();
+  assert.match(await page.getByTestId('problems').textContent(),
+    /the demo run: it could not be fetched: the host answered HTTP 404/);
+  // Beside a loaded file, the demo's own files are fetched (and read by the formats worker):
+  // the trace file still makes the run, and the log file's absence is a problem naming it.
+  await page.locator('body').drop({ files: [{ name: 'one.json', mimeType: 'application/json', buffer: fs.readFileSync(fixture('otlp', 'otel-proto-example-trace.json')) }] });
   await page.getByTestId('run-header').waitFor();
-  // The trace file still made the run; the log file's absence is a problem naming it.
+  await page.getByRole('button', { name: 'Demo run' }).click();
+  await page.getByRole('button', { name: 'Runs (2)' }).click();
+  await page.locator('.run-link', { hasText: 'Agent Run: Review sample.py' }).click();
   assert.match(await page.locator('.run-name').textContent(), /^Agent Run: Review sample\.py/);
   const problems = await page.getByTestId('problems').textContent();
   assert.match(problems, /demo\/log\.json/);

@@ -17,6 +17,10 @@ use wasm_bindgen::JsCast;
 /// (28 KB raw).
 const DEMO_DIR: &str = "code-review-agent";
 const DEMO_FILES: [&str; 4] = ["traces.json", "log.json", "tokens.json", "metrics.json"];
+/// The demo's four files as the formats worker reads them (`ingest::handoff`), made ahead of
+/// time (`tests/demo_answer.rs` checks it is current): a first visit shows the demo without
+/// downloading the worker. Used when nothing else is loaded, which is when its file ids fit.
+const DEMO_ANSWER: &str = "code-review-agent.handoff";
 
 /// Files from this size up are read in pieces, and parsed as the pieces arrive when they hold
 /// one OTLP document (the usual big file); smaller files are read in one go (under 1 MiB parses
@@ -33,12 +37,13 @@ const BITE: usize = 1024 * 1024;
 /// `stream_ms` is the time already spent reading and parsing streamed files, so the load's log
 /// line counts all of the parsing.
 /// `problems` are files the browser could not read, reported beside the importers' own.
-async fn add_to_workspace(
+pub(super) async fn add_to_workspace(
     state: AppState,
     streamed: Vec<StreamedFile>,
     files: Vec<(String, Vec<u8>)>,
     problems: Vec<Problem>,
     stream_ms: f64,
+    answer: Option<Vec<u8>>,
 ) {
     // Take the workspace out of the page's state rather than copying it (1M spans is ~1 GB);
     // it is copied only if something else still holds it.
@@ -69,10 +74,25 @@ async fn add_to_workspace(
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
-    touched.extend(ingest::add_files(&mut ws, &inputs));
-    ws.problems.extend(problems);
+    let own = ingest::add_otlp_files(&mut ws, &inputs);
+    touched.extend(own.touched);
     drop(inputs);
-    drop(files);
+    let others: Vec<(String, Vec<u8>)> = (files.into_iter().enumerate())
+        .filter(|(i, _)| own.deferred.contains(i))
+        .map(|(_, f)| f)
+        .collect();
+    if !others.is_empty() {
+        touched.extend(read_in_worker(state, &mut ws, others).await);
+    }
+    if let Some(answer) = answer {
+        match ingest::handoff::apply_batch(&mut ws, &answer) {
+            Ok(t) => touched.extend(t),
+            Err(why) => ws
+                .problems
+                .push(demo_problem(format!("it could not be opened: {why}"))),
+        }
+    }
+    ws.problems.extend(problems);
     let t1 = dom::now_ms();
     let loaded = analyse(state, ws, kept, &touched).await;
     state.set_analysed(loaded);
@@ -91,6 +111,41 @@ async fn add_to_workspace(
         stream_ms + t1 - t0,
         t2 - t1
     ));
+}
+
+/// Reads files in formats other than OTLP in the formats worker and adds what it read to `ws`;
+/// if the worker cannot read them, says so for each file.
+async fn read_in_worker(
+    state: AppState,
+    ws: &mut Workspace,
+    files: Vec<(String, Vec<u8>)>,
+) -> ingest::Touched {
+    let label = match files.as_slice() {
+        [(name, _)] => name.clone(),
+        _ => format!("{} files", files.len()),
+    };
+    state.loading.set(Some((
+        format!("Reading {label} in the formats worker…"),
+        0.92,
+    )));
+    let answer = super::formats::read(ws.files.len(), &files).await;
+    match answer.and_then(|a| ingest::handoff::apply_batch(ws, &a)) {
+        Ok(touched) => touched,
+        Err(why) => {
+            super::formats::reset();
+            ws.problems
+                .extend(files.into_iter().map(|(name, _)| Problem {
+                    severity: crate::model::Severity::Error,
+                    file: name,
+                    place: None,
+                    message: format!(
+                        "Spoor's reader for this file's format could not run ({why}); nothing was \
+                     loaded from it. Reload the page and open it again."
+                    ),
+                }));
+            ingest::Touched::default()
+        }
+    }
 }
 
 /// The analyses of the runs loaded before, by run id.
@@ -197,6 +252,16 @@ async fn run_jobs(state: AppState) {
     }) {
         match job {
             Job::Files(files) => load_files(state, files).await,
+            Job::Demo if state.loaded.with_untracked(|l| l.ws.files.is_empty()) => {
+                let (answer, problems) = match dom::fetch_bytes(DEMO_ANSWER).await {
+                    Ok(bytes) => (Some(bytes), Vec::new()),
+                    Err(message) => (
+                        None,
+                        vec![demo_problem(format!("it could not be fetched: {message}"))],
+                    ),
+                };
+                add_to_workspace(state, Vec::new(), Vec::new(), problems, 0.0, answer).await;
+            }
             Job::Demo => {
                 let urls: Vec<String> = DEMO_FILES.map(|n| format!("{DEMO_DIR}/{n}")).into();
                 let mut files = Vec::with_capacity(DEMO_FILES.len());
@@ -212,7 +277,7 @@ async fn run_jobs(state: AppState) {
                         }),
                     }
                 }
-                add_to_workspace(state, Vec::new(), files, problems, 0.0).await;
+                add_to_workspace(state, Vec::new(), files, problems, 0.0, None).await;
             }
             Job::Clear => {
                 state.carried_data.set(None);
@@ -222,6 +287,15 @@ async fn run_jobs(state: AppState) {
         }
     }
     state.loading.set(None);
+}
+
+fn demo_problem(message: String) -> Problem {
+    Problem {
+        severity: crate::model::Severity::Error,
+        file: "demo run".into(),
+        place: None,
+        message: format!("the demo run: {message}"),
+    }
 }
 
 /// Opens the demo run.
@@ -328,7 +402,7 @@ async fn load_files(state: AppState, files: Vec<web_sys::File>) {
     };
     state.loading.set(Some((format!("Opening {label}…"), 0.92)));
     dom::next_frame().await;
-    add_to_workspace(state, streamed, read, problems, stream_ms).await;
+    add_to_workspace(state, streamed, read, problems, stream_ms, None).await;
 }
 
 /// Clears everything loaded (after any load still running).

@@ -5,6 +5,7 @@ mod app;
 mod compare;
 mod details;
 mod dom;
+mod formats;
 mod loader;
 mod more;
 mod panels;

@@ -5,7 +5,6 @@
 
 use super::dom;
 use super::state::AppState;
-use crate::ingest::{self, InputFile};
 use crate::model::{Format, Problem, Severity, SourceFile, Workspace};
 use crate::share::{self, LinkReport, RedactOptions};
 use leptos::prelude::*;
@@ -57,23 +56,20 @@ pub async fn fetch_src(state: AppState, url: String) {
     state.loading.set(Some((format!("Fetching {url}…"), 0.2)));
     let name = url.rsplit('/').next().unwrap_or("linked file").to_string();
     let result = fetch_bytes(&url).await;
-    let mut ws = Workspace::default();
-    match result {
-        Ok(bytes) => {
-            let file = InputFile {
-                name: &name,
-                bytes: &bytes,
-            };
-            ingest::add_files(&mut ws, &[file]);
-        }
-        Err(message) => ws.problems.push(Problem {
-            severity: Severity::Error,
-            file: url.clone(),
-            place: None,
-            message,
-        }),
-    }
-    state.set_loaded(ws);
+    let (files, problems) = match result {
+        Ok(bytes) => (vec![(name, bytes)], Vec::new()),
+        Err(message) => (
+            Vec::new(),
+            vec![Problem {
+                severity: Severity::Error,
+                file: url.clone(),
+                place: None,
+                message,
+            }],
+        ),
+    };
+    state.set_loaded(Workspace::default());
+    super::loader::add_to_workspace(state, Vec::new(), files, problems, 0.0, None).await;
 }
 
 /// A `#src=` link's file: only from https (or this machine), never a page's own relative path.

@@ -175,6 +175,8 @@ impl AppState {
 
     /// Replaces the loaded workspace (after a load) and opens a sensible run if none is open.
     pub fn set_loaded(&self, ws: Workspace) {
+        // The formats worker holds the files of the workspace being replaced.
+        super::formats::reset();
         let t0 = dom::now_ms();
         let loaded = self.config.with_value(|cfg| Loaded::new(ws, cfg));
         dom::log(&format!("spoor: analysed in {:.0} ms", dom::now_ms() - t0));

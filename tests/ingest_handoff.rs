@@ -1,0 +1,238 @@
+//! The page reads OTLP itself and hands every other file to the formats worker
+//! (`ingest::handoff`). What it ends up with must be what one module reading everything makes:
+//! the same runs, field for field, the same files and the same problems. Checked on the shared
+//! fixtures, dropped at once and in batches (a seed log dropped after its traces, with an OTLP
+//! file between them).
+
+mod common;
+
+use common::{fixture, FIXTURES};
+use spoor::ingest::{add_files, add_otlp_files, handoff, InputFile};
+use spoor::model::{Run, Workspace};
+
+type Batch = Vec<(String, Vec<u8>)>;
+
+fn batch(paths: &[&str]) -> Batch {
+    paths.iter().map(|p| (p.to_string(), fixture(p))).collect()
+}
+
+fn inputs(batch: &[(String, Vec<u8>)]) -> Vec<InputFile<'_>> {
+    batch
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect()
+}
+
+/// Every batch read by one module, as the CLI does.
+fn in_one_module(batches: &[Batch]) -> Workspace {
+    let mut ws = Workspace::default();
+    for b in batches {
+        add_files(&mut ws, &inputs(b));
+    }
+    ws
+}
+
+/// Every batch read as the page does: OTLP by the page, the rest by the worker's workspace,
+/// whose answer crosses as bytes. Returns the page's workspace and how many files the worker got.
+fn in_two_modules(batches: &[Batch]) -> (Workspace, usize) {
+    let (mut page, mut worker) = (Workspace::default(), Workspace::default());
+    let mut handed = 0;
+    for b in batches {
+        let files = inputs(b);
+        let own = add_otlp_files(&mut page, &files);
+        if own.deferred.is_empty() {
+            continue;
+        }
+        let others: Vec<InputFile> = own
+            .deferred
+            .iter()
+            .map(|&i| InputFile {
+                name: files[i].name,
+                bytes: files[i].bytes,
+            })
+            .collect();
+        handed += others.len();
+        let answer = handoff::read_batch(&mut worker, page.files.len(), &others);
+        handoff::apply_batch(&mut page, &answer).expect("the answer applies");
+    }
+    (page, handed)
+}
+
+fn json(run: &Run) -> String {
+    serde_json::to_string(run).expect("a run serializes")
+}
+
+fn problems(ws: &Workspace) -> Vec<String> {
+    let mut v: Vec<String> = ws.problems.iter().map(|p| format!("{p:?}")).collect();
+    v.sort();
+    v
+}
+
+/// The two ways give the same workspace; returns it, for checks of its own.
+fn assert_same(batches: &[Batch]) -> Workspace {
+    let one = in_one_module(batches);
+    let (two, _) = in_two_modules(batches);
+    let ids = |ws: &Workspace| ws.runs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&two), ids(&one), "run order");
+    for (a, b) in two.runs.iter().zip(&one.runs) {
+        assert_eq!(json(a), json(b), "run {}", b.id);
+    }
+    let files = |ws: &Workspace| format!("{:?}", ws.files);
+    assert_eq!(files(&two), files(&one));
+    assert_eq!(problems(&two), problems(&one));
+    assert_eq!(two.span_count(), one.span_count());
+    one
+}
+
+fn fixture_files(dir: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(format!("{FIXTURES}/{dir}"))
+        .expect("fixture dir")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e != "md"))
+        .map(|p| {
+            p.strip_prefix(FIXTURES)
+                .expect("under fixtures")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+const SEED000: &str = "seed-formats/seed000-code-review-agent";
+const OTLP: &str = "otlp/otel-proto-example-trace.json";
+
+#[test]
+fn every_fixture_folder_reads_the_same_through_the_worker() {
+    let mut dirs = vec![
+        "jaeger".to_string(),
+        "langfuse".into(),
+        "otlp".into(),
+        "otlp/agent-prism".into(),
+        "seed-formats/seed001-agenttracer".into(),
+        "seed-formats/seed002-sre-agent".into(),
+        "seed-formats/seed003-ts-four-pillars".into(),
+    ];
+    for scenario in [
+        "a_success",
+        "b_errors",
+        "c_loop",
+        "d_llm_exception",
+        "e_two_runs",
+    ] {
+        dirs.push(format!("{SEED000}/{scenario}"));
+    }
+    for dir in &dirs {
+        let files = fixture_files(dir);
+        let paths: Vec<&str> = files.iter().map(String::as_str).collect();
+        // A folder that read nothing would compare equal too.
+        assert!(assert_same(&[batch(&paths)]).span_count() > 0, "{dir}");
+    }
+}
+
+#[test]
+fn all_fixtures_at_once_read_the_same_and_only_otlp_stays_in_the_page() {
+    let mut all: Vec<String> = Vec::new();
+    for dir in ["otlp", "otlp/agent-prism", "jaeger", "langfuse"] {
+        all.extend(fixture_files(dir));
+    }
+    for dir in [
+        "seed-formats/seed001-agenttracer",
+        "seed-formats/seed002-sre-agent",
+        "seed-formats/seed003-ts-four-pillars",
+        &format!("{SEED000}/b_errors"),
+    ] {
+        all.extend(fixture_files(dir));
+    }
+    let paths: Vec<&str> = all.iter().map(String::as_str).collect();
+    let batches = [batch(&paths)];
+    assert_same(&batches);
+    let (_, handed) = in_two_modules(&batches);
+    let otlp = fixture_files("otlp").len() + fixture_files("otlp/agent-prism").len();
+    assert_eq!(handed, all.len() - otlp, "every file but the OTLP ones");
+}
+
+#[test]
+fn side_files_dropped_later_join_runs_the_worker_read_before() {
+    let dir = format!("{SEED000}/b_errors");
+    let traces = format!("{dir}/traces.json");
+    let side: Vec<String> = ["log.json", "tokens.json", "metrics.json"]
+        .map(|f| format!("{dir}/{f}"))
+        .into();
+    let side: Vec<&str> = side.iter().map(String::as_str).collect();
+    // An OTLP file in between: its file id is the page's, and the worker must skip it.
+    let batches = [batch(&[&traces]), batch(&[OTLP]), batch(&side)];
+    let ws = assert_same(&batches);
+    // The log's entries joined the traces' run: its logs are there (b_errors/log.json has 30
+    // entries, `python3 -c "import json; print(len(json.load(open('log.json'))))"`).
+    let run = ws
+        .runs
+        .iter()
+        .find(|r| r.format == Some(spoor::model::Format::Seed000Traces))
+        .expect("the traces' run");
+    assert!(!run.logs.is_empty(), "the log joined the run read earlier");
+}
+
+#[test]
+fn seed003_sessions_then_their_side_files() {
+    let dir = "seed-formats/seed003-ts-four-pillars";
+    let later: Vec<String> = ["tools.jsonl", "decisions.jsonl", "events.jsonl"]
+        .map(|f| format!("{dir}/{f}"))
+        .into();
+    let later: Vec<&str> = later.iter().map(String::as_str).collect();
+    assert_same(&[batch(&[&format!("{dir}/sessions.jsonl")]), batch(&later)]);
+}
+
+#[test]
+fn a_file_dropped_again_is_recognised_by_the_page() {
+    let jaeger = "jaeger/genai-test-trace.json";
+    let ws = assert_same(&[batch(&[jaeger]), batch(&[OTLP]), batch(&[jaeger])]);
+    assert!(ws
+        .problems
+        .iter()
+        .any(|p| p.message.starts_with("already loaded")));
+}
+
+#[test]
+fn a_damaged_answer_is_an_error_never_a_panic() {
+    let mut worker = Workspace::default();
+    let b = batch(&["jaeger/genai-test-trace.json"]);
+    let answer = handoff::read_batch(&mut worker, 0, &inputs(&b));
+    assert!(handoff::apply_batch(&mut Workspace::default(), &answer).is_ok());
+    for cut in 0..answer.len() {
+        let mut page = Workspace::default();
+        assert!(
+            handoff::apply_batch(&mut page, &answer[..cut]).is_err(),
+            "cut at {cut}"
+        );
+    }
+    let mut longer = answer.clone();
+    longer.push(0);
+    assert!(handoff::apply_batch(&mut Workspace::default(), &longer).is_err());
+}
+
+#[test]
+fn a_run_in_both_an_otlp_file_and_a_worker_file_is_shown_twice_with_a_warning() {
+    // The Jaeger fixture's one trace (traceID 4a1b…e8f9, 57 spans) and one OTLP span in it.
+    let otlp = br#"{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"spans":[
+        {"traceId":"4a1b2c3d4e5f60718293a4b5c6d7e8f9","spanId":"00000000000000aa","name":"otlp side",
+         "startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000"}]}]}]}"#;
+    let batches = [
+        vec![("one.json".to_string(), otlp.to_vec())],
+        batch(&["jaeger/genai-test-trace.json"]),
+    ];
+    let one = in_one_module(&batches);
+    assert_eq!(one.runs.len(), 1, "one module merges them");
+    let (two, _) = in_two_modules(&batches);
+    let id = "4a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    let spans = |id: &str| {
+        let run = two.runs.iter().find(|r| r.id == id).expect("run");
+        run.spans.len()
+    };
+    assert_eq!((spans(id), spans(&format!("{id} (2)"))), (1, 57));
+    // Not a span lost: both ways show every span read.
+    assert_eq!(two.span_count(), one.span_count());
+    assert!(two.problems.iter().any(|p| p.message
+        == format!("run {id} is also in an OTLP file; the two are shown as separate runs, this one as {id} (2)")));
+}
