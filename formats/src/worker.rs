@@ -1,7 +1,8 @@
 //! The worker's side of the exchange with the page (`web/src/ui/formats.rs`). It says "ready"
 //! once it listens; then each message is one batch of files, `[base, names, bytes]` (the page's
 //! next file id, the files' names, their bytes as `Uint8Array`s), and each answer is the bytes of
-//! `handoff::read_batch`, its buffer transferred rather than copied.
+//! `handoff::read_batch`, its buffer transferred rather than copied. The message "reset" (the
+//! page's workspace was replaced) empties the worker's workspace and has no answer.
 
 use spoor::ingest::{handoff, InputFile};
 use spoor::model::Workspace;
@@ -20,6 +21,10 @@ pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        if ev.data().as_string().as_deref() == Some("reset") {
+            SIDE.with(|side| *side.borrow_mut() = Workspace::default());
+            return;
+        }
         let answer = Uint8Array::from(read(ev.data()).as_slice());
         let transfer = js_sys::Array::of1(&answer.buffer());
         let _ = reply_to.post_message_with_transfer(&answer, &transfer);

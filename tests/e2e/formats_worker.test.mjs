@@ -40,7 +40,12 @@ test('the demo and OTLP files open without the formats worker; a Jaeger file sta
   await page.getByTestId('run-header').waitFor();
   assert.match(await page.getByTestId('run-counts').textContent(), /^57 spans · /);
   assert.ok(worker(requests).some((u) => u.endsWith('/formats-worker.js')), worker(requests).join());
-  // The file list names the file and its format, as when one module read everything.
+  // Clear empties the worker's files but keeps it: the same file opens again (a worker that still
+  // held it would call it "already loaded"), without fetching the worker a second time.
+  await dropAfterClear(page, [asFile(JAEGER)]);
+  await page.getByTestId('run-header').waitFor();
+  assert.match(await page.getByTestId('run-counts').textContent(), /^57 spans · /);
+  assert.equal(worker(requests).filter((u) => u.endsWith('/formats-worker.js')).length, 1);
   assert.deepEqual(errors, []);
   await context.close();
 });

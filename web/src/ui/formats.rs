@@ -45,9 +45,20 @@ pub async fn read(base: usize, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, S
     }
 }
 
-/// Stops the worker, so the next file starts a fresh one: called when the page's workspace is
-/// replaced (Clear, a link), since the worker's files must be the page's.
+/// Empties the worker's workspace: called when the page's workspace is replaced (Clear, a
+/// link), since the worker's files must be the page's. The worker stays: starting one again
+/// (fetching and compiling its module) costs about 100 ms.
 pub fn reset() {
+    if let Some(w) = WORKER.with(|w| w.borrow().clone()) {
+        if w.post_message(&JsValue::from_str("reset")).is_err() {
+            discard();
+        }
+    }
+}
+
+/// Stops the worker, whose files may no longer be the page's (its answer could not be applied);
+/// the next file starts a fresh one.
+pub fn discard() {
     let _ = stop(String::new());
 }
 

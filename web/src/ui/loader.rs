@@ -132,7 +132,7 @@ async fn read_in_worker(
     match answer.and_then(|a| ingest::handoff::apply_batch(ws, &a)) {
         Ok(touched) => touched,
         Err(why) => {
-            super::formats::reset();
+            super::formats::discard();
             ws.problems
                 .extend(files.into_iter().map(|(name, _)| Problem {
                     severity: crate::model::Severity::Error,
