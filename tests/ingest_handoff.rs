@@ -236,3 +236,19 @@ fn a_run_in_both_an_otlp_file_and_a_worker_file_is_shown_twice_with_a_warning() 
     assert!(two.problems.iter().any(|p| p.message
         == format!("run {id} is also in an OTLP file; the two are shown as separate runs, this one as {id} (2)")));
 }
+
+#[test]
+fn a_worker_left_from_a_replaced_workspace_starts_again() {
+    // The worker read a Jaeger file for a page that then started afresh (a link, Clear) without
+    // the worker hearing of it: the next batch must not give the page ids of files it never had.
+    let mut worker = Workspace::default();
+    let jaeger = batch(&["jaeger/genai-test-trace.json"]);
+    handoff::read_batch(&mut worker, 0, &inputs(&jaeger));
+    let b = batch(&["seed-formats/seed001-agenttracer/run_partial.json"]);
+    let mut page = Workspace::default();
+    let answer = handoff::read_batch(&mut worker, 0, &inputs(&b));
+    handoff::apply_batch(&mut page, &answer).expect("applies");
+    let names: Vec<&str> = page.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["seed-formats/seed001-agenttracer/run_partial.json"]);
+    assert_eq!(page.runs.len(), 1);
+}

@@ -1,5 +1,5 @@
 //! Files in formats other than OTLP are read by a second module (the formats worker, `formats/`),
-//! so that their importers and the seed joins (~60 KB gzip of wasm) are downloaded only by those
+//! so that their importers and the seed joins (56 KiB gzip of wasm) are downloaded only by those
 //! who open such a file. This is what crosses between the two: the worker reads a batch into a
 //! workspace of its own with [`read_batch`], and the page applies the answer to its workspace
 //! with [`apply_batch`]. The result is the workspace [`super::add_files`] would have made.
@@ -9,9 +9,9 @@
 //! of the page's own files with placeholders. Runs cross in the share links' codec, which keeps
 //! every field exactly (`share::put_run`).
 //!
-//! Answer layout (little-endian): a version byte; the page's file count it was made for; the files (every file the worker holds, with
-//! its id, since a join can add spans to a file read before); the problems this batch raised;
-//! the runs it touched, each a `put_run` payload.
+//! Answer layout (little-endian): a version byte; the page's file count it was made for; the
+//! files (every file the worker holds, with its id, since a join can add spans to a file read
+//! before); the problems this batch raised; the runs it touched, each a `put_run` payload.
 
 use super::Touched;
 #[cfg(feature = "formats")]
@@ -30,8 +30,14 @@ const PLACEHOLDER_SIZE: u64 = u64::MAX;
 /// and returns the answer for [`apply_batch`].
 #[cfg(feature = "formats")]
 pub fn read_batch(side: &mut Workspace, base: usize, files: &[super::InputFile]) -> Vec<u8> {
+    // The page holds every file the worker read, so a worker holding more than the page has
+    // files is left from a workspace the page has replaced (it asks for a reset then): start
+    // again rather than give the page ids it uses for other files.
+    if side.files.len() > base {
+        *side = Workspace::default();
+    }
     // Ids the page used meanwhile for its own files are held by placeholders, so the worker's
-    // next ids are the page's. (A page that started afresh starts a fresh worker.)
+    // next ids are the page's.
     while side.files.len() < base {
         side.files.push(SourceFile {
             size: PLACEHOLDER_SIZE,
