@@ -148,7 +148,8 @@ pub fn apply_batch(ws: &mut Workspace, answer: &[u8]) -> Result<Touched, String>
     for _ in 0..r.count()? {
         let len = r.count()?;
         let payload = r.take(len)?;
-        runs.push(share::get_run(payload).map_err(|e| e.to_string())?);
+        let run = share::get_run_of_up_to(payload, usize::MAX).map_err(|e| e.to_string())?;
+        runs.push(run);
     }
     if !r.0.is_empty() {
         return Err("there are bytes after the answer".into());

@@ -203,7 +203,14 @@ fn put_records<'a>(w: &mut Writer<'a>, run: &'a Run, clock: &Clock) {
 /// Reads a payload written by [`put_run`] and checks that it describes a run the analysis can
 /// walk (indices in range, no parent loops), since a crafted link could say anything.
 pub fn get_run(payload: &[u8]) -> Result<Run, ShareError> {
-    let mut r = Reader::new(payload)?;
+    get_run_of_up_to(payload, super::reader::MAX_ITEMS)
+}
+
+/// [`get_run`] for a payload of any size: the formats worker's answer (`ingest::handoff`),
+/// where a run of more than [`super::reader::MAX_ITEMS`] spans is a file the user opened, not a
+/// crafted link.
+pub fn get_run_of_up_to(payload: &[u8], max_items: usize) -> Result<Run, ShareError> {
+    let mut r = Reader::new(payload, max_items)?;
     let exp = r.byte()?;
     if exp > 9 {
         return Err(ShareError::Invalid("its time unit is unknown".into()));
@@ -360,4 +367,35 @@ fn check_parents(spans: &[Span]) -> Result<(), ShareError> {
         walk.drain(..).for_each(|j| state[j] = 2);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LogEvent;
+
+    #[test]
+    fn a_link_is_refused_past_the_item_limit_and_the_worker_answer_is_not() {
+        let log = LogEvent {
+            time_ns: None,
+            level: "INFO".into(),
+            event_type: "e".into(),
+            message: "m".into(),
+            metadata: Vec::new(),
+            span: None,
+            origin: Default::default(),
+        };
+        let run = Run {
+            id: "big".into(),
+            logs: vec![log; super::super::reader::MAX_ITEMS + 1],
+            ..Run::default()
+        };
+        let payload = put_run(&run);
+        assert!(
+            get_run(&payload).is_err(),
+            "a link of that many records is refused"
+        );
+        let back = get_run_of_up_to(&payload, usize::MAX).expect("the worker's answer reads");
+        assert_eq!(back.logs.len(), super::super::reader::MAX_ITEMS + 1);
+    }
 }

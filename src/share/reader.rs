@@ -13,6 +13,9 @@ pub struct Reader<'b> {
     cursors: [(usize, usize); STREAMS],
     cur: Stream,
     table: Vec<String>,
+    /// Counts above this are refused: [`MAX_ITEMS`] for a link, anything the bytes allow for
+    /// the formats worker's answer (`ingest::handoff`), which no one else writes.
+    max_items: usize,
 }
 
 fn invalid(what: impl Into<String>) -> ShareError {
@@ -25,12 +28,13 @@ pub const MAX_ITEMS: usize = 1_000_000;
 
 impl<'b> Reader<'b> {
     /// Reads the string table and stream lengths at the start of `buf`.
-    pub fn new(buf: &'b [u8]) -> Result<Self, ShareError> {
+    pub fn new(buf: &'b [u8], max_items: usize) -> Result<Self, ShareError> {
         let mut r = Reader {
             buf,
             cursors: [(0, buf.len()); STREAMS],
             cur: Stream::Meta,
             table: Vec::new(),
+            max_items,
         };
         let n = r.count()?;
         r.table.reserve(n.min(4096));
@@ -193,11 +197,11 @@ impl<'b> Reader<'b> {
     pub fn unique_str(&mut self) -> Result<String, ShareError> {
         self.text()
     }
-    /// An element count, refused above [`MAX_ITEMS`] or the bytes left in the payload (every
-    /// element takes at least one byte), so no count can trigger a huge allocation.
+    /// An element count, refused above the reader's limit or the bytes left in the payload
+    /// (every element takes at least one byte), so no count can trigger a huge allocation.
     pub fn count(&mut self) -> Result<usize, ShareError> {
         let n = self.uint()?;
-        if n > MAX_ITEMS as u64 || n > self.buf.len() as u64 {
+        if n > self.max_items as u64 || n > self.buf.len() as u64 {
             return Err(ShareError::Truncated);
         }
         Ok(n as usize)
