@@ -252,3 +252,47 @@ fn a_worker_left_from_a_replaced_workspace_starts_again() {
     assert_eq!(names, ["seed-formats/seed001-agenttracer/run_partial.json"]);
     assert_eq!(page.runs.len(), 1);
 }
+
+/// A Jaeger document of one trace with `n` spans, each the child of the one before.
+fn jaeger_chain(n: usize) -> Vec<u8> {
+    let spans: Vec<String> = (0..n)
+        .map(|i| {
+            let parent = if i == 0 {
+                String::new()
+            } else {
+                format!(r#"{{"refType":"CHILD_OF","traceID":"ab12","spanID":"{:016x}"}}"#, i - 1)
+            };
+            format!(
+                r#"{{"traceID":"ab12","spanID":"{i:016x}","operationName":"step {i}","references":[{parent}],"startTime":{},"duration":5,"tags":[],"logs":[],"processID":"p1"}}"#,
+                1_700_000_000_000_000u64 + i as u64
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"data":[{{"traceID":"ab12","spans":[{}],"processes":{{"p1":{{"serviceName":"svc"}}}}}}]}}"#,
+        spans.join(",")
+    )
+    .into_bytes()
+}
+
+#[test]
+fn an_answer_applied_with_a_rest_at_every_look_equals_the_one_call() {
+    use spoor::pace::{block_on, Pace};
+    use std::cell::{Cell, RefCell};
+    let files = vec![("chain.json".to_string(), jaeger_chain(5_000))];
+    let answer = handoff::read_batch(&mut Workspace::default(), 0, &inputs(&files));
+    let mut once = Workspace::default();
+    handoff::apply_batch(&mut once, &answer).expect("applies");
+    assert_eq!(once.span_count(), 5_000);
+    let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
+    let mut check = common::rest_at_every_look(&rests, &stages);
+    let mut paced = Workspace::default();
+    block_on(handoff::apply_batch_paced(
+        &mut paced,
+        &answer,
+        &mut Pace::with(&mut check),
+    ))
+    .expect("applies");
+    assert!(rests.get() >= 5_000 / 1024, "rests: {}", rests.get());
+    assert_eq!(json(&paced.runs[0]), json(&once.runs[0]));
+}

@@ -11,6 +11,7 @@ use super::ShareError;
 use crate::model::{
     Decision, Failure, Format, LogEvent, Metric, MetricValue, QualitySignal, Run, RunStatus, Span,
 };
+use crate::pace::Pace;
 
 /// Converts times to the run's unit (10^k ns) relative to a base, with wrapping arithmetic so
 /// even absurd times round-trip exactly and never overflow.
@@ -210,6 +211,16 @@ pub fn get_run(payload: &[u8]) -> Result<Run, ShareError> {
 /// where a run of more than [`super::reader::MAX_ITEMS`] spans is a file the user opened, not a
 /// crafted link.
 pub fn get_run_of_up_to(payload: &[u8], max_items: usize) -> Result<Run, ShareError> {
+    crate::pace::block_on(get_run_paced(payload, max_items, &mut Pace::never()))
+}
+
+/// [`get_run_of_up_to`], resting as `pace` says once per span: a 100,000-span run from the
+/// formats worker takes about a third of a second to read on the page.
+pub async fn get_run_paced(
+    payload: &[u8],
+    max_items: usize,
+    pace: &mut Pace<'_>,
+) -> Result<Run, ShareError> {
     let mut r = Reader::new(payload, max_items)?;
     let exp = r.byte()?;
     if exp > 9 {
@@ -245,7 +256,7 @@ pub fn get_run_of_up_to(payload: &[u8], max_items: usize) -> Result<Run, ShareEr
     for _ in 0..r.count()? {
         run.files.push(r.u32()?);
     }
-    run.spans = get_spans(&mut r, &clock)?;
+    run.spans = get_spans(&mut r, &clock, pace).await?;
     get_records(&mut r, &mut run, &clock)?;
     if !r.at_end() {
         return Err(ShareError::Invalid("there are bytes after the run".into()));

@@ -21,7 +21,7 @@ mod wire;
 
 #[cfg(feature = "formats")]
 pub(crate) use codec::{format_name, put_run};
-pub(crate) use codec::{format_named, get_run_of_up_to};
+pub(crate) use codec::{format_named, get_run_paced};
 pub use error::ShareError;
 pub use redact::{keeps_text, marker, redact, RedactOptions};
 

@@ -186,8 +186,13 @@ pub fn put_spans<'a>(w: &mut Writer<'a>, spans: &'a [Span], clock: &Clock) {
     w.switch(Stream::Meta);
 }
 
-/// Reads what [`put_spans`] wrote; parent loops are checked by the caller once all are read.
-pub fn get_spans(r: &mut Reader, clock: &Clock) -> Result<Vec<Span>, ShareError> {
+/// Reads what [`put_spans`] wrote, resting as `pace` says; parent loops are checked by the
+/// caller once all are read.
+pub async fn get_spans(
+    r: &mut Reader<'_>,
+    clock: &Clock,
+    pace: &mut crate::pace::Pace<'_>,
+) -> Result<Vec<Span>, ShareError> {
     let n = r.count()?;
     let invalid = |i: usize, what: &str| ShareError::Invalid(format!("span {i} {what}"));
     let mut spans: Vec<Span> = Vec::with_capacity(n.min(4096));
@@ -311,6 +316,7 @@ pub fn get_spans(r: &mut Reader, clock: &Clock) -> Result<Vec<Span>, ShareError>
             s.flags = r.byte()?;
         }
         spans.push(s);
+        pace.tick().await;
     }
     r.switch(Stream::Meta);
     // Parent ids equal to the parent's own id were not written; restore them.

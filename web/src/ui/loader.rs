@@ -129,7 +129,15 @@ async fn read_in_worker(
         0.92,
     )));
     let answer = super::formats::read(ws.files.len(), &files).await;
-    match answer.and_then(|a| ingest::handoff::apply_batch(ws, &a)) {
+    let applied = match answer {
+        Ok(answer) => {
+            let slice = dom::TimeSlice::new();
+            let mut check = |stage: &'static str| slice.rest_if_due(stage);
+            ingest::handoff::apply_batch_paced(ws, &answer, &mut Pace::with(&mut check)).await
+        }
+        Err(why) => Err(why),
+    };
+    match applied {
         Ok(touched) => touched,
         Err(why) => {
             super::formats::discard();
