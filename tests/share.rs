@@ -405,3 +405,38 @@ proptest! {
         let _ = data_from_fragment(&format!("run=1&data={s}"));
     }
 }
+
+/// The page packs a big run in slices (`share::payload_paced`), resting whenever its time slice
+/// is used up; resting at every look must give the link of the one call. A generated 30,000-span
+/// run and a fixture, redacted and with text. (Both compression levels, and compressing in pieces
+/// against one call, are checked in `share::pack`'s own test.)
+#[test]
+fn a_run_packed_with_a_rest_at_every_look_gives_the_link_of_the_one_call() {
+    use spoor::ingest::synth::{otlp_json, Synth};
+    use spoor::pace::{block_on, Pace};
+    use spoor::share::{payload, payload_paced};
+    use std::cell::{Cell, RefCell};
+    let big = otlp_json(Synth {
+        spans: 30_000,
+        traces: 1,
+        seed: 5,
+    });
+    let mut all = common::load_files(&[("big.json", big.as_bytes())]).runs;
+    all.extend(runs(OPENAI_AGENTS));
+    for run in &all {
+        for opts in [REDACTED, TEXT] {
+            let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
+            let mut check = common::rest_at_every_look(&rests, &stages);
+            let paced = block_on(payload_paced(run, &opts, &mut Pace::with(&mut check)));
+            assert_eq!(paced, payload(run, &opts), "{}", run.id);
+            assert_eq!(*stages.borrow(), ["redact", "encode", "compress"]);
+            if run.spans.len() == 30_000 {
+                // Rests inside the stages: a look every 1,024 spans of two passes, and one per
+                // 64 KB compressed.
+                assert!(rests.get() > 2 * 30_000 / 1024, "rests: {}", rests.get());
+            }
+            let back = decode_run(&paced).expect("decodes");
+            assert_eq!(back.spans.len(), run.spans.len());
+        }
+    }
+}

@@ -90,8 +90,15 @@ pub(crate) fn format_named(name: &str) -> Option<Format> {
         .ok()
 }
 
-/// The uncompressed payload for one run.
+/// The uncompressed payload for one run (the formats worker's answer; links are packed in
+/// slices, through [`put_run_paced`]).
+#[cfg(any(feature = "formats", test))]
 pub fn put_run(run: &Run) -> Vec<u8> {
+    crate::pace::block_on(put_run_paced(run, &mut Pace::never()))
+}
+
+/// [`put_run`], resting as `pace` says once per span.
+pub async fn put_run_paced(run: &Run, pace: &mut Pace<'_>) -> Vec<u8> {
     let mut exp = 9u8;
     for t in all_times(run) {
         while exp > 0 && t % 10i64.pow(u32::from(exp)) != 0 {
@@ -124,7 +131,7 @@ pub fn put_run(run: &Run) -> Vec<u8> {
     put_attrs(&mut w, &run.attributes, None);
     w.count(run.files.len());
     run.files.iter().for_each(|f| w.uint(u64::from(*f)));
-    put_spans(&mut w, &run.spans, &clock);
+    put_spans(&mut w, &run.spans, &clock, pace).await;
     put_records(&mut w, run, &clock);
     w.finish()
 }

@@ -14,6 +14,7 @@ mod attr_codec;
 mod base64url;
 mod codec;
 mod error;
+mod pack;
 mod reader;
 mod redact;
 mod span_codec;
@@ -23,6 +24,7 @@ mod wire;
 pub(crate) use codec::{format_name, put_run};
 pub(crate) use codec::{format_named, get_run_paced};
 pub use error::ShareError;
+pub use pack::payload_paced;
 pub use redact::{keeps_text, marker, redact, RedactOptions};
 
 use crate::model::Run;
@@ -50,13 +52,7 @@ pub const DATA_KEY: &str = "data";
 /// Packs a run (as given: call [`redact`] first to leave text out) into URL-safe text made of
 /// `A–Z a–z 0–9 - _` only, so it never needs escaping and never contains `&`, `=` or `#`.
 pub fn encode_run(run: &Run) -> String {
-    let body = codec::put_run(run);
-    let packed = miniz_oxide::deflate::compress_to_vec(&body, 10);
-    let mut raw = Vec::with_capacity(packed.len() + 5);
-    raw.push(FORMAT_VERSION);
-    raw.extend_from_slice(&base64url::crc32(&packed).to_le_bytes());
-    raw.extend_from_slice(&packed);
-    base64url::encode(&raw)
+    crate::pace::block_on(pack::encode_in_slices(run, &mut crate::pace::Pace::never()))
 }
 
 /// Unpacks what [`encode_run`] wrote. Any damage (cut short, characters changed, a link from a
@@ -93,7 +89,7 @@ pub fn fragment_with_data(view: &ViewState, run: &Run, opts: &RedactOptions) -> 
 /// the view keys so a page packs a run once and reuses it while the view changes: packing is
 /// the slow part (seconds for a 100,000-span run), the view keys are not.
 pub fn payload(run: &Run, opts: &RedactOptions) -> String {
-    encode_run(&redact(run, opts))
+    crate::pace::block_on(payload_paced(run, opts, &mut crate::pace::Pace::never()))
 }
 
 /// The fragment (without `#`) for a link to `view` carrying a [`payload`].

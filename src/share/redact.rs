@@ -211,6 +211,15 @@ pub fn redact_attrs(attrs: &mut [Attr]) {
 /// A copy of `run` fit to share: see the module comment for what goes and what stays.
 /// With `include_text` the run is returned unchanged.
 pub fn redact(run: &Run, opts: &RedactOptions) -> Run {
+    crate::pace::block_on(redact_paced(run, opts, &mut crate::pace::Pace::never()))
+}
+
+/// [`redact`], resting as `pace` says once per span.
+pub async fn redact_paced(
+    run: &Run,
+    opts: &RedactOptions,
+    pace: &mut crate::pace::Pace<'_>,
+) -> Run {
     let mut run = run.clone();
     if opts.include_text {
         return run;
@@ -218,6 +227,7 @@ pub fn redact(run: &Run, opts: &RedactOptions) -> Run {
     scrub_unless_code(&mut run.status_text);
     redact_attrs(&mut run.attributes);
     for s in &mut run.spans {
+        pace.tick().await;
         scrub_unless_code(&mut s.status_text);
         s.error_message = None;
         if let Some(t) = &mut s.tool {

@@ -65,7 +65,12 @@ impl Predictors {
 }
 
 /// Writes all spans.
-pub fn put_spans<'a>(w: &mut Writer<'a>, spans: &'a [Span], clock: &Clock) {
+pub async fn put_spans<'a>(
+    w: &mut Writer<'a>,
+    spans: &'a [Span],
+    clock: &Clock,
+    pace: &mut crate::pace::Pace<'_>,
+) {
     w.count(spans.len());
     let mut pred = Predictors::default();
     for (i, s) in spans.iter().enumerate() {
@@ -182,6 +187,7 @@ pub fn put_spans<'a>(w: &mut Writer<'a>, spans: &'a [Span], clock: &Clock) {
         if s.flags != 0 {
             w.byte(s.flags);
         }
+        pace.tick().await;
     }
     w.switch(Stream::Meta);
 }

@@ -236,7 +236,12 @@ test('a 100k-span run: thousands of anomalies open as counts per kind and pages,
   assert.ok(await page.getByRole('button', { name: 'Copy link' }).isDisabled());
   await page.getByTestId('share-pack').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=share-link]').value.includes('&data='), null, { timeout: 60_000 });
-  assert.match(await page.getByTestId('share-size').textContent(), /KB: /);
+  const size = await page.getByTestId('share-size').textContent();
+  assert.match(size, /KB: /);
+  // A link of megabytes is shown cut short, with its length (the size line's KB × 1,024).
+  const shown = await page.getByTestId('share-link').inputValue();
+  const [, chars] = shown.match(/… \(shown up to here; Copy link copies all ([\d,]+) characters\)$/);
+  assert.equal(Math.round(Number(chars.replace(/,/g, '')) / 1024), Number(size.match(/^(\d+) KB/)[1]));
   assert.deepEqual(errors, []);
   await context.close();
 });

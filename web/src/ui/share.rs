@@ -6,8 +6,10 @@
 use super::dom;
 use super::state::AppState;
 use crate::model::{Format, Problem, Severity, SourceFile, Workspace};
+use crate::pace::Pace;
 use crate::share::{self, LinkReport, RedactOptions};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Reads `data=` or `src=` from the URL on first load and loads what they carry. Returns
 /// whether the link named a run, so the caller knows whether to show the demo.
@@ -88,6 +90,22 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 /// and such a link is far past what chat tools accept, so linking to the hosted file comes first.
 pub const PACK_ON_OPEN_MAX_SPANS: usize = 4_000;
 
+/// Links are shown in the dialog up to this many characters (Copy link copies all of it): a text
+/// box holding megabytes took the browser about 0.4 s to lay out, and no one reads it.
+const SHOWN_CHARS: usize = 20_000;
+
+/// The link as the dialog shows it.
+fn shown(link: &str) -> String {
+    match link.char_indices().nth(SHOWN_CHARS) {
+        None => link.to_string(),
+        Some((cut, _)) => format!(
+            "{}… (shown up to here; Copy link copies all {} characters)",
+            &link[..cut],
+            crate::view::format::count(link.chars().count() as u64)
+        ),
+    }
+}
+
 /// The share button and its dialog.
 #[component]
 pub fn ShareButton(run_i: usize) -> impl IntoView {
@@ -99,31 +117,64 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
     let spans = state
         .loaded
         .with_untracked(|l| l.ws.runs[run_i].spans.len());
-    let pack = RwSignal::new(spans <= PACK_ON_OPEN_MAX_SPANS);
-    // Packing a big run holds the page for seconds: say so, and let that be painted first.
-    let packing = RwSignal::new(false);
-    let pack_now = move |_| {
-        packing.set(true);
+    // A big run is packed only when asked, in a task that rests like the analysis does.
+    let big = spans > PACK_ON_OPEN_MAX_SPANS;
+    let pack = RwSignal::new(!big);
+    // The stage a big run's packing is at ("" before it starts), while it runs.
+    let packing = RwSignal::new(None::<&'static str>);
+    // A big run's packed text, with the choice of text it was packed for.
+    let packed = RwSignal::new(None::<(bool, Arc<str>)>);
+    let wanted = move || open.get() && pack.get() && hosted.with(|h| h.trim().is_empty());
+    Effect::new(move |_| {
+        if !big || !wanted() || packing.get().is_some() {
+            return;
+        }
+        let text = include_text.get();
+        if packed.with(|p| p.as_ref().is_some_and(|(t, _)| *t == text)) {
+            return;
+        }
+        packing.set(Some(""));
+        let loaded = state.loaded.get_untracked();
         leptos::task::spawn_local(async move {
             dom::next_frame().await;
-            pack.set(true);
-            packing.set(false);
+            let slice = dom::TimeSlice::new();
+            let mut check = |stage: &'static str| {
+                let rest = slice.rest_if_due(stage)?;
+                let _ = packing.try_set(Some(stage));
+                Some(rest)
+            };
+            let opts = RedactOptions { include_text: text };
+            let run = &loaded.ws.runs[run_i];
+            let data = share::payload_paced(run, &opts, &mut Pace::with(&mut check)).await;
+            // Kept only if the page still shows the run it packed.
+            if state.loaded.with_untracked(|now| *now == loaded) {
+                let _ = packed.try_set(Some((text, data.into())));
+            }
+            let _ = packing.try_set(None);
         });
-    };
+    });
+    let pack_now = move |_| pack.set(true);
     // The packed run, made once per choice of text: view changes (a selected span, a zoom) only
     // rewrite the keys in front of it.
     let payload = Memo::new(move |_| {
-        if !open.get() || !pack.get() || !hosted.get().trim().is_empty() {
+        if !wanted() {
             return None;
+        }
+        if big {
+            let text = include_text.get();
+            return packed.with(|p| {
+                p.as_ref()
+                    .filter(|(t, _)| *t == text)
+                    .map(|(_, d)| d.clone())
+            });
         }
         let opts = RedactOptions {
             include_text: include_text.get(),
         };
-        Some(
-            state
-                .loaded
-                .with(|l| share::payload(&l.ws.runs[run_i], &opts)),
-        )
+        let data = state
+            .loaded
+            .with(|l| share::payload(&l.ws.runs[run_i], &opts));
+        Some(Arc::<str>::from(data))
     });
     let link = Memo::new(move |_| {
         if !open.get() {
@@ -163,12 +214,13 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
                 <label>"Or link to where the file is hosted (for large runs): "
                     <input type="url" placeholder="https://…/trace.json" prop:value=move || hosted.get()
                         on:input=move |ev| hosted.set(event_target_value(&ev))/></label>
-                <textarea readonly data-testid="share-link" rows="4" prop:value=move || link.get()></textarea>
+                <textarea readonly data-testid="share-link" rows="4" prop:value=move || link.with(|l| shown(l))></textarea>
                 <p data-testid="share-size" class:warn=move || !report.get().fits_chat>{move || {
                     let r = report.get();
                     let kb = r.chars as f64 / 1024.0;
-                    if packing.get() {
-                        format!("Packing {} spans into the link…", crate::view::format::count(spans as u64))
+                    if let Some(stage) = packing.get() {
+                        let stage = if stage.is_empty() { String::new() } else { format!(" ({stage})") };
+                        format!("Packing {} spans into the link…{stage}", crate::view::format::count(spans as u64))
                     } else if r.chars == 0 {
                         format!("This run has {} spans: packed into the link, it would take seconds and make a link of megabytes, past what chat tools accept. Link to the hosted file, or pack it anyway.", crate::view::format::count(spans as u64))
                     } else if !r.fits_browser() {
@@ -181,7 +233,7 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
                 }}</p>
                 <div class="dialog-actions">
                     {move || (!pack.get() && hosted.with(|h| h.trim().is_empty())).then(|| view! {
-                        <button class="btn" data-testid="share-pack" disabled=move || packing.get() on:click=pack_now>"Pack the run into the link"</button>
+                        <button class="btn" data-testid="share-pack" disabled=move || packing.get().is_some() on:click=pack_now>"Pack the run into the link"</button>
                     })}
                     <button class="btn primary" disabled=move || report.get().chars == 0 on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
                     <button class="btn" on:click=move |_| open.set(false)>"Close"</button>
