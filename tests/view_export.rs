@@ -97,3 +97,58 @@ fn names_with_commas_quotes_and_line_breaks_survive() {
     run.spans[1].name = "\"".into();
     check(run);
 }
+
+/// The page makes a big run's CSV in parts, resting whenever its time slice is used up; the
+/// parts, resting at every look, make the text of the one call, each part ending at a line.
+#[test]
+fn the_csv_made_in_parts_with_a_rest_at_every_look_is_the_one_call() {
+    use spoor::ingest::synth::{otlp_json, Synth};
+    use spoor::pace::{block_on, Pace};
+    use spoor::view::export::spans_csv_paced;
+    use std::cell::{Cell, RefCell};
+    // About 60k spans make a CSV of several 4 MB parts.
+    let big = otlp_json(Synth {
+        spans: 60_000,
+        traces: 1,
+        seed: 3,
+    });
+    let run = &common::load_files(&[("big.json", big.as_bytes())]).runs[0];
+    let a = analyze_run(run, &AnalysisConfig::default());
+    let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
+    let mut check = common::rest_at_every_look(&rests, &stages);
+    let parts = block_on(spans_csv_paced(run, &a, &mut Pace::with(&mut check)));
+    assert!(parts.len() >= 2, "{} parts", parts.len());
+    assert!(parts.iter().all(|p| p.ends_with('\n')));
+    assert!(rests.get() >= 60_000 / 1024, "rests: {}", rests.get());
+    assert_eq!(parts.concat(), spans_csv(run, &a));
+    assert_eq!(
+        read_csv(&parts.concat()).len(),
+        60_001,
+        "a header and a line per span"
+    );
+}
+
+/// The analysis JSON, serialized straight from the analysis, holds what the page's export
+/// always held: the run's names, the summary, the anomalies and the critical path's span ids.
+#[test]
+fn the_analysis_json_holds_the_summary_anomalies_and_critical_path() {
+    use spoor::view::export::analysis_json;
+    for path in [
+        "langfuse/openai-agents-2025-09-30.trace.json",
+        "seed-formats/seed002-sre-agent/observer_failures_loop.trace.json",
+    ] {
+        for run in &load_fixture(path).runs {
+            let a = analyze_run(run, &AnalysisConfig::default());
+            let got: serde_json::Value =
+                serde_json::from_str(&analysis_json(run, &a)).expect("JSON");
+            let want = serde_json::json!({
+                "run": { "id": run.id, "name": run.name, "agent_id": run.agent_id, "agent_version": run.agent_version },
+                "summary": a.summary,
+                "anomalies": a.anomalies,
+                "critical_path": a.critical_path.iter().map(|&i| run.spans[i as usize].id.clone()).collect::<Vec<_>>(),
+            });
+            assert_eq!(got, want, "{path}");
+            assert!(!a.critical_path.is_empty(), "{path}: a path to check");
+        }
+    }
+}

@@ -2,6 +2,9 @@
 //! spans as CSV, the waterfall as SVG.
 
 use crate::analysis::bounds::RunBounds;
+use crate::analysis::RunAnalysis;
+use crate::model::Run;
+use crate::pace::Pace;
 use crate::ui::dom;
 use crate::ui::state::AppState;
 use leptos::prelude::*;
@@ -9,36 +12,19 @@ use leptos::prelude::*;
 #[component]
 pub fn ExportMenu(run_i: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let export = move |what: &'static str| {
-        state.loaded.with_untracked(|l| {
-            // Made a frame after the click: if the runs were replaced meanwhile, there is none.
-            let (Some(run), Some(a)) = (l.ws.runs.get(run_i), l.analyses.get(run_i)) else {
-                return;
-            };
-            let base = safe_name(&run.name);
-            match what {
-                "json" => {
-                    let doc = serde_json::json!({
-                        "run": { "id": run.id, "name": run.name, "agent_id": run.agent_id, "agent_version": run.agent_version },
-                        "summary": a.summary,
-                        "anomalies": a.anomalies,
-                        "critical_path": a.critical_path.iter().filter_map(|&i| run.spans.get(i as usize).map(|s| s.id.clone())).collect::<Vec<_>>(),
-                    });
-                    dom::download(&format!("{base}.analysis.json"), "application/json", &serde_json::to_string_pretty(&doc).unwrap_or_default());
-                }
-                "csv" => dom::download(&format!("{base}.spans.csv"), "text/csv", &crate::view::export::spans_csv(run, a)),
-                _ => dom::download(&format!("{base}.waterfall.svg"), "image/svg+xml", &crate::view::export::waterfall_svg(run, a, RunBounds::of(run))),
-            }
-        });
-    };
-    // A big run's file takes a second or more to make: say so, and let that be painted first.
+    // A big run's file takes a second or more to make: say so, let that be painted first, and
+    // make it in slices (the CSV) so the page is not frozen meanwhile.
     let busy = RwSignal::new(false);
     let start = move |what: &'static str| {
         busy.set(true);
+        // The run clicked on, held until its file is made even if other files replace it.
+        let loaded = state.loaded.get_untracked();
         leptos::task::spawn_local(async move {
             dom::next_frame().await;
-            export(what);
-            busy.set(false);
+            if let (Some(run), Some(a)) = (loaded.ws.runs.get(run_i), loaded.analyses.get(run_i)) {
+                export(run, a, what).await;
+            }
+            let _ = busy.try_set(false);
         });
     };
     view! {
@@ -48,6 +34,32 @@ pub fn ExportMenu(run_i: usize) -> impl IntoView {
             <button class="btn small" disabled=move || busy.get() on:click=move |_| start("csv")>"CSV"</button>
             <button class="btn small" disabled=move || busy.get() on:click=move |_| start("svg")>"SVG"</button>
         </div>
+    }
+}
+
+async fn export(run: &Run, a: &RunAnalysis, what: &str) {
+    let base = safe_name(&run.name);
+    match what {
+        "json" => {
+            let text = crate::view::export::analysis_json(run, a);
+            dom::download(
+                &format!("{base}.analysis.json"),
+                "application/json",
+                &[text],
+            )
+            .await;
+        }
+        "csv" => {
+            let slice = dom::TimeSlice::new();
+            let mut check = |stage: &'static str| slice.rest_if_due(stage);
+            let parts =
+                crate::view::export::spans_csv_paced(run, a, &mut Pace::with(&mut check)).await;
+            dom::download(&format!("{base}.spans.csv"), "text/csv", &parts).await;
+        }
+        _ => {
+            let svg = crate::view::export::waterfall_svg(run, a, RunBounds::of(run));
+            dom::download(&format!("{base}.waterfall.svg"), "image/svg+xml", &[svg]).await;
+        }
     }
 }
 
