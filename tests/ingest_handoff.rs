@@ -296,3 +296,57 @@ fn an_answer_applied_with_a_rest_at_every_look_equals_the_one_call() {
     assert!(rests.get() >= 5_000 / 1024, "rests: {}", rests.get());
     assert_eq!(json(&paced.runs[0]), json(&once.runs[0]));
 }
+
+#[test]
+fn files_of_no_known_format_get_the_same_messages_through_the_worker() {
+    // The page tells only OTLP from the rest; why the rest is no trace is said by the worker,
+    // in the words one module says it.
+    let otlp_line = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"a","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#;
+    let files: Vec<(&str, String)> = vec![
+        // Another trace, started later: a run in both the page's and the worker's files reads
+        // differently (see the test above), and so may the order of runs started at one instant.
+        (
+            "bad-lines.jsonl",
+            format!(
+                "{0}\nnot json at all\n{0}\n",
+                otlp_line.replace("0af7", "1bf7").replace(
+                    "\"1\",\"endTimeUnixNano\":\"2\"",
+                    "\"3\",\"endTimeUnixNano\":\"4\""
+                )
+            ),
+        ),
+        ("not-json.json", "{\"resourceSpans\": [".into()),
+        ("blank.json", "   \n".into()),
+        ("empty.json", String::new()),
+        // The files the page reads come first here, as in every test of this file: the page
+        // numbers its files before the worker's, so in another order the ids (not the names)
+        // would differ.
+        ("number.json", "42".into()),
+        ("object.json", r#"{"foo": 1, "bar": [1, 2]}"#.into()),
+        ("empty-list.json", "[]".into()),
+        ("numbers.json", "[1, 2, 3]".into()),
+        (
+            "lines.jsonl",
+            format!("{otlp_line}\n{{\"what\": 1}}\n{otlp_line}\n"),
+        ),
+    ];
+    let b: Batch = files
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), t.into_bytes()))
+        .collect();
+    let ws = assert_same(&[b]);
+    // Every file has its say.
+    for name in [
+        "number.json",
+        "object.json",
+        "empty-list.json",
+        "numbers.json",
+        "not-json.json",
+        "blank.json",
+        "empty.json",
+        "lines.jsonl",
+        "bad-lines.jsonl",
+    ] {
+        assert!(ws.problems.iter().any(|p| p.file == name), "{name}");
+    }
+}

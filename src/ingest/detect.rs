@@ -197,6 +197,19 @@ pub fn classify(shape: &Shape) -> Result<Format, String> {
     }
 }
 
+/// Whether a sniffed document is OTLP, decided as [`classify`] decides it (OTLP is tried first):
+/// the page's own module reads OTLP and leaves the rest, told apart and explained, to the
+/// formats worker, so it needs no more of detection than this.
+pub fn is_otlp(shape: &Shape) -> bool {
+    match shape.kind {
+        Kind::Object => otlp(shape).is_ok(),
+        Kind::Array => {
+            (shape.first.as_deref()).is_some_and(|f| f.kind == Kind::Object && otlp(f).is_ok())
+        }
+        _ => false,
+    }
+}
+
 /// Formats recognised by a set of keys that must all be present.
 const OBJECT_KEY_RULES: &[(Format, &[&str])] = &[
     (

@@ -138,7 +138,19 @@ pub fn add_files(ws: &mut Workspace, files: &[InputFile]) -> Touched {
 /// [`add_files`] with the size limit as a parameter, so the refusal can be tested without
 /// allocating a file of [`MAX_FILE_BYTES`].
 pub fn add_files_with_limit(ws: &mut Workspace, files: &[InputFile], limit: u64) -> Touched {
-    add_files_reading(ws, files, limit, false).0
+    let (touched, unread) = add_files_reading(ws, files, limit, false);
+    // Only a build without the `formats` feature leaves files unread here.
+    for i in unread {
+        ws.problems.push(Problem {
+            severity: Severity::Error,
+            file: files[i].name.to_string(),
+            place: None,
+            message: "this build of Spoor reads only OTLP here; files in other formats are read \
+                      by its formats worker, which was not used for this file"
+                .into(),
+        });
+    }
+    touched
 }
 
 /// What [`add_otlp_files`] did with a batch of files.

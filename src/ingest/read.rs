@@ -199,16 +199,27 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// The format of a sniffed document, or why it has none; `None` when it is left for the formats
+/// module: reading only OTLP (always so in a build without the `formats` feature), anything
+/// else, a known format or none, is told apart and explained there, as [`detect::classify`]
+/// does.
+fn verdict(shape: &detect::Shape, otlp_only: bool) -> Option<Result<Format, String>> {
+    if otlp_only || cfg!(not(feature = "formats")) {
+        return detect::is_otlp(shape).then_some(Ok(Format::Otlp));
+    }
+    Some(detect::classify(shape))
+}
+
 /// Reads a file's text; returns whether it was left for the formats module (see [`read_file`]).
 fn read_text(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>, otlp_only: bool) -> bool {
     match detect::sniff(text) {
-        Ok(shape) => match detect::classify(&shape) {
-            Ok(format) if otlp_only && format != Format::Otlp => return true,
-            Ok(format) => {
+        Ok(shape) => match verdict(&shape, otlp_only) {
+            None => return true,
+            Some(Ok(format)) => {
                 formats.push(format);
                 import_document(format, text, None, ctx);
             }
-            Err(why) => ctx.problem(Severity::Error, None, why),
+            Some(Err(why)) => ctx.problem(Severity::Error, None, why),
         },
         Err(_) if looks_like_lines(text) => return read_lines(text, ctx, formats, otlp_only),
         Err(doc_err) => {
@@ -255,12 +266,14 @@ fn read_lines(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>, otlp_o
                     format!("not readable as JSON: {}", e.message()),
                 )
             })
-            .and_then(|shape| {
-                detect::classify(&shape).map_err(|why| (Some(format!("line {n}")), why))
+            .and_then(|shape| match verdict(&shape, otlp_only) {
+                None => Ok(None),
+                Some(Ok(format)) => Ok(Some(format)),
+                Some(Err(why)) => Err((Some(format!("line {n}")), why)),
             });
         match verdict {
-            Ok(format) if otlp_only && format != Format::Otlp => return true,
-            Ok(format) => {
+            Ok(None) => return true,
+            Ok(Some(format)) => {
                 if !formats.contains(&format) {
                     formats.push(format);
                 }
@@ -294,11 +307,14 @@ fn read_lines(text: &str, ctx: &mut ImportCtx, formats: &mut Vec<Format>, otlp_o
 
 /// Hands one detected document (a whole file, or one line of a JSON-lines file) to its importer.
 fn import_document(format: Format, text: &str, line: Option<u32>, ctx: &mut ImportCtx) {
-    if format == Format::Otlp {
-        otlp::import(text, line, ctx);
-        return;
+    match format {
+        Format::Otlp => otlp::import(text, line, ctx),
+        // A build without the `formats` feature detects nothing else (see `verdict`).
+        #[cfg(feature = "formats")]
+        _ => import_other(format, text, line, ctx),
+        #[cfg(not(feature = "formats"))]
+        _ => {}
     }
-    import_other(format, text, line, ctx);
 }
 
 /// The importers of every format but OTLP.
@@ -333,20 +349,4 @@ fn import_other(format: Format, text: &str, line: Option<u32>, ctx: &mut ImportC
         | Format::Seed003Decisions
         | Format::Seed003Events => seed003::import(format, &doc, line, ctx),
     }
-}
-
-/// A build without the `formats` feature (the page's own module) reads only OTLP: the page
-/// sends other files to the formats module before they come here (`otlp_only`), so this is
-/// only a message for a caller that did not.
-#[cfg(not(feature = "formats"))]
-fn import_other(format: Format, _text: &str, line: Option<u32>, ctx: &mut ImportCtx) {
-    ctx.problem(
-        Severity::Error,
-        line.map(|n| format!("line {n}")),
-        format!(
-            "{} files are read by Spoor's formats module, which was not used for this file; \
-             nothing was loaded from it",
-            format.label()
-        ),
-    );
 }

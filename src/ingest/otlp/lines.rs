@@ -9,7 +9,7 @@
 
 use super::stream::{OtlpStream, Progress};
 use crate::ingest::{detect, Fragment, ImportCtx};
-use crate::model::{FileId, Format, Run};
+use crate::model::{FileId, Run};
 
 pub struct OtlpLines {
     file: FileId,
@@ -130,8 +130,5 @@ impl OtlpLines {
 
 /// The whole-file reader's own test for a line: JSON, detected as OTLP.
 fn is_otlp(line: &str) -> bool {
-    detect::sniff(line)
-        .ok()
-        .and_then(|shape| detect::classify(&shape).ok())
-        == Some(Format::Otlp)
+    detect::sniff(line).is_ok_and(|shape| detect::is_otlp(&shape))
 }

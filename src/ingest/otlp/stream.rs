@@ -11,7 +11,7 @@
 use super::{attach, convert, fill_agent, wire, Converted};
 use crate::fasthash::FastMap;
 use crate::ingest::detect;
-use crate::model::{Attr, FileId, Format, Origin, Run};
+use crate::model::{Attr, FileId, Origin, Run};
 use spoor_core::otlp::scan::{Piece, Scanner};
 use spoor_core::otlp::wire::NotRead;
 
@@ -186,7 +186,7 @@ impl OtlpStream {
         // detected as OTLP, with as many spans as were read here.
         let skeleton = std::str::from_utf8(&self.scanner.skeleton).ok()?;
         let shape = detect::sniff(skeleton).ok()?;
-        if detect::classify(&shape).ok()? != Format::Otlp {
+        if !detect::is_otlp(&shape) {
             return None;
         }
         let doc = wire::document(skeleton).ok()?;
