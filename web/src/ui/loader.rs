@@ -37,6 +37,7 @@ const BITE: usize = 1024 * 1024;
 /// `stream_ms` is the time already spent reading and parsing streamed files, so the load's log
 /// line counts all of the parsing.
 /// `problems` are files the browser could not read, reported beside the importers' own.
+/// `answer` is a formats worker's answer made ahead of time (the demo's, for an empty page).
 pub(super) async fn add_to_workspace(
     state: AppState,
     streamed: Vec<StreamedFile>,
