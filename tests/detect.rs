@@ -67,13 +67,7 @@ fn langfuse_exports() {
 
 #[test]
 fn seed000_four_files_in_every_scenario() {
-    for scenario in [
-        "a_success",
-        "b_errors",
-        "c_loop",
-        "d_llm_exception",
-        "e_two_runs",
-    ] {
+    for scenario in common::SEED000_SCENARIOS {
         let dir = format!("seed-formats/seed000-code-review-agent/{scenario}");
         assert_format(&[&format!("{dir}/traces.json")], Format::Seed000Traces);
         assert_format(&[&format!("{dir}/log.json")], Format::Seed000Log);

@@ -114,13 +114,7 @@ fn every_fixture_folder_reads_the_same_through_the_worker() {
         "seed-formats/seed002-sre-agent".into(),
         "seed-formats/seed003-ts-four-pillars".into(),
     ];
-    for scenario in [
-        "a_success",
-        "b_errors",
-        "c_loop",
-        "d_llm_exception",
-        "e_two_runs",
-    ] {
+    for scenario in common::SEED000_SCENARIOS {
         dirs.push(format!("{SEED000}/{scenario}"));
     }
     for dir in &dirs {

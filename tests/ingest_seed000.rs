@@ -237,13 +237,7 @@ fn e_two_runs_folder() {
 #[test]
 fn all_five_folders_at_once_join_each_to_its_own() {
     let mut paths = Vec::new();
-    for sc in [
-        "a_success",
-        "b_errors",
-        "c_loop",
-        "d_llm_exception",
-        "e_two_runs",
-    ] {
+    for sc in common::SEED000_SCENARIOS {
         for f in ["traces.json", "log.json", "tokens.json", "metrics.json"] {
             paths.push(format!("{DIR}/{sc}/{f}"));
         }

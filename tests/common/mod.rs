@@ -14,6 +14,16 @@ use std::path::Path;
 /// The shared fixture folder, relative to the crate root (where `cargo test` runs).
 pub const FIXTURES: &str = "../shared/fixtures";
 
+/// Seed 000's scenario folders (`seed-formats/seed000-code-review-agent/<scenario>`), each with
+/// the same four files.
+pub const SEED000_SCENARIOS: [&str; 5] = [
+    "a_success",
+    "b_errors",
+    "c_loop",
+    "d_llm_exception",
+    "e_two_runs",
+];
+
 /// The bytes of a fixture file given relative to [`FIXTURES`]; a missing fixture fails the test
 /// with its path rather than passing on nothing.
 pub fn fixture(path: &str) -> Vec<u8> {
