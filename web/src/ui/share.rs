@@ -144,11 +144,12 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
                 Some(rest)
             };
             let opts = RedactOptions { include_text: text };
-            let run = &loaded.ws.runs[run_i];
-            let data = share::payload_paced(run, &opts, &mut Pace::with(&mut check)).await;
-            // Kept only if the page still shows the run it packed.
-            if state.loaded.with_untracked(|now| *now == loaded) {
-                let _ = packed.try_set(Some((text, data.into())));
+            if let Some(run) = loaded.ws.runs.get(run_i) {
+                let data = share::payload_paced(run, &opts, &mut Pace::with(&mut check)).await;
+                // Kept only if the page still shows the run it packed.
+                if state.loaded.with_untracked(|now| *now == loaded) {
+                    let _ = packed.try_set(Some((text, data.into())));
+                }
             }
             let _ = packing.try_set(None);
         });
