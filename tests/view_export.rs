@@ -126,6 +126,16 @@ fn the_csv_made_in_parts_with_a_rest_at_every_look_is_the_one_call() {
         60_001,
         "a header and a line per span"
     );
+    // The analysis JSON too, made in parts with a rest at every look.
+    let rests = Cell::new(0);
+    let mut check = common::rest_at_every_look(&rests, &stages);
+    let json = block_on(spoor::view::export::analysis_json_paced(
+        run,
+        &a,
+        &mut Pace::with(&mut check),
+    ));
+    assert!(rests.get() > 0, "it rested");
+    assert_eq!(json.concat(), spoor::view::export::analysis_json(run, &a));
 }
 
 /// The analysis JSON, serialized straight from the analysis, holds what the page's export

@@ -40,21 +40,18 @@ pub fn ExportMenu(run_i: usize) -> impl IntoView {
 async fn export(run: &Run, a: &RunAnalysis, what: &str) {
     let base = safe_name(&run.name);
     match what {
-        "json" => {
-            let text = crate::view::export::analysis_json(run, a);
-            dom::download(
-                &format!("{base}.analysis.json"),
-                "application/json",
-                &[text],
-            )
-            .await;
-        }
-        "csv" => {
+        "json" | "csv" => {
             let slice = dom::TimeSlice::new();
             let mut check = |stage: &'static str| slice.rest_if_due(stage);
-            let parts =
-                crate::view::export::spans_csv_paced(run, a, &mut Pace::with(&mut check)).await;
-            dom::download(&format!("{base}.spans.csv"), "text/csv", &parts).await;
+            let mut pace = Pace::with(&mut check);
+            let (parts, name, mime) = if what == "json" {
+                let parts = crate::view::export::analysis_json_paced(run, a, &mut pace).await;
+                (parts, format!("{base}.analysis.json"), "application/json")
+            } else {
+                let parts = crate::view::export::spans_csv_paced(run, a, &mut pace).await;
+                (parts, format!("{base}.spans.csv"), "text/csv")
+            };
+            dom::download(&name, mime, &parts).await;
         }
         _ => {
             let svg = crate::view::export::waterfall_svg(run, a, RunBounds::of(run));
