@@ -85,3 +85,25 @@ test('a formats worker that cannot start is a message naming the file, and the p
   assert.match(await page.getByTestId('run-counts').textContent(), /^1 spans? /);
   await context.close();
 });
+
+test('one drop of an OTLP file between two files of other formats: each run whole', async () => {
+  const { page, errors, context } = await openPage(browser, srv.url);
+  await page.getByTestId('run-header').waitFor();
+  // The page reads the middle file and hands the first and last to the worker.
+  await dropAfterClear(page, [
+    asFile(JAEGER),
+    asFile(OTLP),
+    asFile(fixture('seed-formats', 'seed001-agenttracer', 'run_partial.json')),
+  ]);
+  await page.getByRole('button', { name: 'Runs (3)' }).click();
+  const open = async (name, counts) => {
+    await page.getByRole('button', { name: 'Runs (3)' }).click();
+    await page.locator('.run-link', { hasText: name }).first().click();
+    await page.getByTestId('run-header').waitFor();
+    assert.match(await page.getByTestId('run-counts').textContent(), counts);
+  };
+  await open('POST /api/graphql', /^57 spans · 5 LLM calls · 7 tool calls · 1 error$/);
+  await open('support-agent v1.0.0', /^5 spans · 1 LLM call · 1 tool call · 1 error$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
