@@ -344,3 +344,35 @@ fn files_of_no_known_format_get_the_same_messages_through_the_worker() {
         assert!(ws.problems.iter().any(|p| p.file == name), "{name}");
     }
 }
+
+#[test]
+fn the_head_of_every_otlp_fixture_may_be_otlp_and_no_other_fixture_may() {
+    // Big files whose first bytes rule OTLP out go to the worker unread (`ingest::may_be_otlp`);
+    // OTLP files must never be sent there (they would not stream), others should all be.
+    let mut otlp = 0;
+    for dir in ["otlp", "otlp/agent-prism", "jaeger", "langfuse"]
+        .into_iter()
+        .map(String::from)
+        .chain(
+            [
+                "seed001-agenttracer",
+                "seed002-sre-agent",
+                "seed003-ts-four-pillars",
+            ]
+            .map(|d| format!("seed-formats/{d}")),
+        )
+        .chain(common::SEED000_SCENARIOS.map(|s| format!("{SEED000}/{s}")))
+    {
+        for path in fixture_files(&dir) {
+            let bytes = fixture(&path);
+            let head = &bytes[..bytes.len().min(4 << 20)];
+            let is_otlp = dir.starts_with("otlp");
+            assert_eq!(spoor::ingest::may_be_otlp(head), is_otlp, "{path}");
+            otlp += usize::from(is_otlp);
+        }
+    }
+    assert_eq!(
+        otlp, 8,
+        "the OTLP fixtures: 5 in otlp/, 3 in otlp/agent-prism/ (ls)"
+    );
+}

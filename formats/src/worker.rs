@@ -1,7 +1,8 @@
 //! The worker's side of the exchange with the page (`web/src/ui/formats.rs`). It says "ready"
 //! once it listens; then each message is one batch of files, `[base, names, bytes]` (the page's
 //! next file id, the files' names, their bytes as `Uint8Array`s), and each answer is the bytes of
-//! `handoff::read_batch`, its buffer transferred rather than copied. The message "reset" (the
+//! `handoff::read_batch`, its buffer transferred rather than copied. A batch's bytes may also be
+//! a browser `File` the page did not read (a big file that is not OTLP): the worker reads it. The message "reset" (the
 //! page's workspace was replaced) empties the worker's workspace and has no answer.
 
 use spoor::ingest::{handoff, InputFile};
@@ -46,7 +47,15 @@ fn read(message: JsValue) -> Vec<u8> {
         .collect();
     let bytes: Vec<Vec<u8>> = js_sys::Array::from(&parts.get(2))
         .iter()
-        .map(|b| Uint8Array::new(&b).to_vec())
+        .map(|b| match b.dyn_ref::<web_sys::Blob>() {
+            // A file the page handed over unread. Unreadable (gone from disk, say), it reads as
+            // empty, and the file is reported as empty.
+            Some(file) => web_sys::FileReaderSync::new()
+                .and_then(|r| r.read_as_array_buffer(file))
+                .map(|buf| Uint8Array::new(&buf).to_vec())
+                .unwrap_or_default(),
+            None => Uint8Array::new(&b).to_vec(),
+        })
         .collect();
     let files: Vec<InputFile> = (names.iter().zip(&bytes))
         .map(|(name, bytes)| InputFile { name, bytes })

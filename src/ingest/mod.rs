@@ -244,6 +244,16 @@ fn already_loaded(ws: &mut Workspace, name: &str, hash: u64, size: u64) -> bool 
     true
 }
 
+/// Whether a big file whose first bytes are `head` may be OTLP: the page reads such a file
+/// itself, and hands any other to the formats worker unread, so its bytes never sit in the
+/// page's memory. Only a "no" is acted on, and the worker reads OTLP too, so a wrong "no" would
+/// cost speed, never a span: OTLP's one list is `resourceSpans` (or `resource_spans`), and every
+/// exporter writes it first.
+pub fn may_be_otlp(head: &[u8]) -> bool {
+    let has = |pat: &[u8]| head.windows(pat.len()).any(|w| w == pat);
+    has(b"resourceSpans") || has(b"resource_spans")
+}
+
 /// A big file read in chunks, so the page never holds it whole (at a million spans the bytes
 /// alone are ~450 MB of a tab's memory) and can show progress between chunks. Only the common
 /// big file streams: one OTLP JSON document. [`FileStream::finish`] gives the same workspace as

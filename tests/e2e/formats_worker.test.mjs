@@ -107,3 +107,21 @@ test('one drop of an OTLP file between two files of other formats: each run whol
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a big file of another format goes to the worker unread: the page never holds its bytes', async () => {
+  // The Jaeger fixture with 30 MB of padding under a key no reader uses.
+  const doc = JSON.parse(fs.readFileSync(JAEGER, 'utf8'));
+  doc.padding = 'x'.repeat(30 * 1024 * 1024);
+  const buffer = Buffer.from(JSON.stringify(doc));
+  const { page, requests, errors, context } = await openPage(browser, srv.url);
+  await page.getByTestId('run-header').waitFor();
+  await dropAfterClear(page, [{ name: 'padded.json', mimeType: 'application/json', buffer }]);
+  await page.getByTestId('run-header').waitFor({ timeout: 60_000 });
+  assert.match(await page.getByTestId('run-counts').textContent(), /^57 spans · /);
+  assert.ok(worker(requests).some((u) => u.endsWith('/formats-worker.js')));
+  // The page's WASM memory (it never shrinks) stayed below the file's size.
+  const wasm = Number(await page.evaluate(() => document.body.dataset.wasmBytes));
+  assert.ok(wasm > 0 && wasm < buffer.length, `page WASM ${wasm} bytes, file ${buffer.length}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -19,10 +19,14 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
 }
 
-/// Reads `files` in the worker; `base` is the page's next file id. The answer is for
-/// `handoff::apply_batch`. On any failure the worker is stopped (the next batch starts a new
-/// one) and the error says what went wrong.
-pub async fn read(base: usize, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+/// Reads `files` (their bytes) and `handed` (browser files the page did not read) in the worker;
+/// `base` is the page's next file id. The answer is for `handoff::apply_batch`. On any failure
+/// the worker is stopped (the next batch starts a new one) and the error says what went wrong.
+pub async fn read(
+    base: usize,
+    files: &[(String, Vec<u8>)],
+    handed: &[web_sys::File],
+) -> Result<Vec<u8>, String> {
     let worker = started().await?;
     let names = Array::new();
     let bytes = Array::new();
@@ -32,6 +36,11 @@ pub async fn read(base: usize, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, S
         let copy = Uint8Array::from(data.as_slice());
         transfer.push(&copy.buffer());
         bytes.push(&copy);
+    }
+    for file in handed {
+        // A `File` crosses without its bytes; the worker reads them.
+        names.push(&JsValue::from_str(&file.name()));
+        bytes.push(file);
     }
     let message = Array::of3(&JsValue::from_f64(base as f64), &names, &bytes);
     let answer = next_message(&worker);

@@ -32,20 +32,36 @@ const PIECE: f64 = 4.0 * 1024.0 * 1024.0;
 /// is handed back well before it feels frozen.
 const BITE: usize = 1024 * 1024;
 
+/// What one load adds: files read by the page, and what it leaves to the formats worker.
+#[derive(Default)]
+pub(super) struct Batch {
+    /// Big OTLP files, already parsed while they were read.
+    pub streamed: Vec<StreamedFile>,
+    /// Files read whole: OTLP ones are parsed by the page, others go to the formats worker.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Big files that are not OTLP, handed to the formats worker unread: the page never holds
+    /// their bytes (a tab's memory does not shrink once grown).
+    pub handed: Vec<web_sys::File>,
+    /// Files the browser could not read, reported beside the importers' own.
+    pub problems: Vec<Problem>,
+    /// Time already spent reading and parsing streamed files, so the load's log line counts all
+    /// of the parsing.
+    pub stream_ms: f64,
+    /// A formats worker's answer made ahead of time (the demo's, for an empty page).
+    pub answer: Option<Vec<u8>>,
+}
+
 /// Adds files to what is loaded (runs with the same id merge, as in the CLI). The files' bytes
 /// are dropped before the analysis runs, so its memory can reuse theirs.
-/// `stream_ms` is the time already spent reading and parsing streamed files, so the load's log
-/// line counts all of the parsing.
-/// `problems` are files the browser could not read, reported beside the importers' own.
-/// `answer` is a formats worker's answer made ahead of time (the demo's, for an empty page).
-pub(super) async fn add_to_workspace(
-    state: AppState,
-    streamed: Vec<StreamedFile>,
-    files: Vec<(String, Vec<u8>)>,
-    problems: Vec<Problem>,
-    stream_ms: f64,
-    answer: Option<Vec<u8>>,
-) {
+pub(super) async fn add_to_workspace(state: AppState, batch: Batch) {
+    let Batch {
+        streamed,
+        files,
+        handed,
+        problems,
+        stream_ms,
+        answer,
+    } = batch;
     // Take the workspace out of the page's state rather than copying it (1M spans is ~1 GB);
     // it is copied only if something else still holds it.
     let previous = state
@@ -82,8 +98,8 @@ pub(super) async fn add_to_workspace(
         .filter(|(i, _)| own.deferred.contains(i))
         .map(|(_, f)| f)
         .collect();
-    if !others.is_empty() {
-        touched.extend(read_in_worker(state, &mut ws, others).await);
+    if !others.is_empty() || !handed.is_empty() {
+        touched.extend(read_in_worker(state, &mut ws, others, handed).await);
     }
     if let Some(answer) = answer {
         match ingest::handoff::apply_batch(&mut ws, &answer) {
@@ -120,16 +136,20 @@ async fn read_in_worker(
     state: AppState,
     ws: &mut Workspace,
     files: Vec<(String, Vec<u8>)>,
+    handed: Vec<web_sys::File>,
 ) -> ingest::Touched {
-    let label = match files.as_slice() {
-        [(name, _)] => name.clone(),
-        _ => format!("{} files", files.len()),
+    let mut names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    names.extend(handed.iter().map(|f| f.name()));
+    let label = match names.as_slice() {
+        [name] => name.clone(),
+        _ => format!("{} files", names.len()),
     };
     state.loading.set(Some((
         format!("Reading {label} in the formats worker…"),
         0.92,
     )));
-    let answer = super::formats::read(ws.files.len(), &files).await;
+    let answer = super::formats::read(ws.files.len(), &files, &handed).await;
+    drop(files);
     let applied = match answer {
         Ok(answer) => {
             let slice = dom::TimeSlice::new();
@@ -142,16 +162,15 @@ async fn read_in_worker(
         Ok(touched) => touched,
         Err(why) => {
             super::formats::discard();
-            ws.problems
-                .extend(files.into_iter().map(|(name, _)| Problem {
-                    severity: crate::model::Severity::Error,
-                    file: name,
-                    place: None,
-                    message: format!(
-                        "Spoor's reader for this file's format could not run ({why}); nothing was \
+            ws.problems.extend(names.into_iter().map(|name| Problem {
+                severity: crate::model::Severity::Error,
+                file: name,
+                place: None,
+                message: format!(
+                    "Spoor's reader for this file's format could not run ({why}); nothing was \
                      loaded from it. Reload the page and open it again."
-                    ),
-                }));
+                ),
+            }));
             ingest::Touched::default()
         }
     }
@@ -269,7 +288,12 @@ async fn run_jobs(state: AppState) {
                         vec![demo_problem(format!("it could not be fetched: {message}"))],
                     ),
                 };
-                add_to_workspace(state, Vec::new(), Vec::new(), problems, 0.0, answer).await;
+                let batch = Batch {
+                    problems,
+                    answer,
+                    ..Batch::default()
+                };
+                add_to_workspace(state, batch).await;
             }
             Job::Demo => {
                 let urls: Vec<String> = DEMO_FILES.map(|n| format!("{DEMO_DIR}/{n}")).into();
@@ -286,7 +310,12 @@ async fn run_jobs(state: AppState) {
                         }),
                     }
                 }
-                add_to_workspace(state, Vec::new(), files, problems, 0.0, None).await;
+                let batch = Batch {
+                    files,
+                    problems,
+                    ..Batch::default()
+                };
+                add_to_workspace(state, batch).await;
             }
             Job::Clear => {
                 state.carried_data.set(None);
@@ -317,19 +346,35 @@ pub fn open_link_src(state: AppState, url: String) {
     submit(state, Job::LinkSrc(url));
 }
 
-/// Reads a big file piece by piece through a [`FileStream`], showing progress. `Ok(None)` means
-/// it is better read whole (not one OTLP document, or something in it needs the whole-file
-/// reader's messages).
+/// What became of a big file.
+enum Big {
+    /// Read piece by piece as OTLP.
+    Streamed(StreamedFile),
+    /// To be read whole (OTLP the stream cannot take, or whose problems need the whole-file
+    /// reader's messages).
+    ReadWhole,
+    /// Not OTLP: for the formats worker, unread.
+    ToWorker,
+}
+
+/// Reads a big file piece by piece through a [`FileStream`], showing progress, or says who
+/// should read it otherwise.
 async fn stream_file(
     state: AppState,
     file: &web_sys::File,
     progress: (f64, f64),
-) -> Result<Option<StreamedFile>, String> {
+) -> Result<Big, String> {
     let size = file.size();
     let name = file.name();
     let head = dom::read_slice(file, 0.0, PIECE.min(size)).await?;
     let Some(mut stream) = FileStream::start(&name, size as u64, &head) else {
-        return Ok(None);
+        // The whole-file reader also refuses a file too big to open, without the worker.
+        let too_big = size as u64 > ingest::MAX_FILE_BYTES;
+        return Ok(if too_big || ingest::may_be_otlp(&head) {
+            Big::ReadWhole
+        } else {
+            Big::ToWorker
+        });
     };
     let (done, total) = progress;
     let mut slice = dom::TimeSlice::new();
@@ -354,7 +399,7 @@ async fn stream_file(
         drop(piece);
         piece = dom::read_slice(file, at, (at + PIECE).min(size)).await?;
     }
-    Ok(stream.finish())
+    Ok(stream.finish().map_or(Big::ReadWhole, Big::Streamed))
 }
 
 /// Reads and loads a browser `FileList` (from a drop or the picker), with progress.
@@ -372,24 +417,29 @@ async fn load_files(state: AppState, files: Vec<web_sys::File>) {
     let mut streamed = Vec::new();
     let mut stream_ms = 0.0;
     let mut read = Vec::with_capacity(files.len());
+    let mut handed = Vec::new();
     let mut problems = Vec::new();
     for f in &files {
         state
             .loading
             .set(Some((format!("Reading {}…", f.name()), done / total * 0.9)));
         dom::next_frame().await;
-        let mut outcome = Ok(None);
+        let mut outcome = Ok(Big::ReadWhole);
         if f.size() >= STREAM_FROM {
             let t = dom::now_ms();
             outcome = stream_file(state, f, (done, total)).await;
             stream_ms += dom::now_ms() - t;
         }
         let whole = match outcome {
-            Ok(Some(file)) => {
+            Ok(Big::Streamed(file)) => {
                 streamed.push(file);
                 None
             }
-            Ok(None) => Some(dom::read_file(f).await),
+            Ok(Big::ToWorker) => {
+                handed.push(f.clone());
+                None
+            }
+            Ok(Big::ReadWhole) => Some(dom::read_file(f).await),
             Err(e) => Some(Err(e)),
         };
         match whole {
@@ -411,7 +461,15 @@ async fn load_files(state: AppState, files: Vec<web_sys::File>) {
     };
     state.loading.set(Some((format!("Opening {label}…"), 0.92)));
     dom::next_frame().await;
-    add_to_workspace(state, streamed, read, problems, stream_ms, None).await;
+    let batch = Batch {
+        streamed,
+        files: read,
+        handed,
+        problems,
+        stream_ms,
+        answer: None,
+    };
+    add_to_workspace(state, batch).await;
 }
 
 /// Clears everything loaded (after any load still running).

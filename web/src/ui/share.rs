@@ -71,7 +71,12 @@ pub async fn fetch_src(state: AppState, url: String) {
         ),
     };
     state.set_loaded(Workspace::default());
-    super::loader::add_to_workspace(state, Vec::new(), files, problems, 0.0, None).await;
+    let batch = super::loader::Batch {
+        files,
+        problems,
+        ..Default::default()
+    };
+    super::loader::add_to_workspace(state, batch).await;
 }
 
 /// A `#src=` link's file: only from https (or this machine), never a page's own relative path.
