@@ -7,9 +7,17 @@ use super::ShareError;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// Encodes bytes as unpadded base64url.
+/// Encodes bytes as unpadded base64url (the page packs links in pieces, [`encode_into`]).
+#[cfg(test)]
 pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    encode_into(&mut out, bytes);
+    out
+}
+
+/// [`encode`], appended to `out`: bytes encoded in pieces whose lengths are multiples of 3 (all
+/// but the last) make the text of one call, so long payloads can be encoded with rests between.
+pub fn encode_into(out: &mut String, bytes: &[u8]) {
     for chunk in bytes.chunks(3) {
         let b = [
             chunk[0],
@@ -21,7 +29,6 @@ pub fn encode(bytes: &[u8]) -> String {
             out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
         }
     }
-    out
 }
 
 fn value(c: u8) -> Option<u32> {
@@ -97,11 +104,16 @@ const CRC_TABLE: [u32; 256] = {
 /// character could inflate to plausible bytes that open as a different run, or (in the stream's
 /// last padding bits) be ignored. Checking the transmitted bytes catches every change.
 pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut c = !0u32;
+    !crc32_update(!0u32, bytes)
+}
+
+/// The CRC-32 register after `bytes`, from `c` (start with `!0`, finish with `!`): fed in
+/// pieces, the same checksum as [`crc32`] of them all.
+pub fn crc32_update(mut c: u32, bytes: &[u8]) -> u32 {
     for &b in bytes {
         c = CRC_TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8);
     }
-    !c
+    c
 }
 
 #[cfg(test)]
@@ -132,5 +144,20 @@ mod tests {
         assert_eq!(decode("Zh"), Err(ShareError::Checksum));
         assert_eq!(decode("Zm9vY"), Err(ShareError::Checksum));
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn pieces_give_the_text_and_checksum_of_one_call() {
+        let bytes: Vec<u8> = (0..10_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        for piece in [3, 6, 999, 3 * 1024] {
+            let mut text = String::new();
+            let mut c = !0u32;
+            for p in bytes.chunks(piece) {
+                encode_into(&mut text, p);
+                c = crc32_update(c, p);
+            }
+            assert_eq!(text, encode(&bytes), "pieces of {piece}");
+            assert_eq!(!c, crc32(&bytes), "pieces of {piece}");
+        }
     }
 }

@@ -27,8 +27,16 @@ pub fn payload_paced<'a, 'p: 'a>(
 ) -> Paced<'a, String> {
     Box::pin(async move {
         pace.enter("redact").await;
-        let run = redact::redact_paced(run, opts, pace).await;
-        encode_in_slices(&run, pace).await
+        let mut run = redact::redact_paced(run, opts, pace).await;
+        let text = encode_in_slices(&run, pace).await;
+        // The redacted copy goes a piece at a time too: freeing a million spans at once held
+        // the page.
+        let mut spans = std::mem::take(&mut run.spans);
+        while !spans.is_empty() {
+            spans.truncate(spans.len().saturating_sub(4096));
+            pace.point().await;
+        }
+        text
     })
 }
 
@@ -38,11 +46,24 @@ pub(super) async fn encode_in_slices(run: &Run, pace: &mut Pace<'_>) -> String {
     let body = codec::put_run_paced(run, pace).await;
     pace.enter("compress").await;
     let packed = deflate_in_pieces(&body, pace).await;
+    drop(body);
+    let mut crc = !0u32;
+    for piece in packed.chunks(PIECE) {
+        crc = base64url::crc32_update(crc, piece);
+        pace.point().await;
+    }
     let mut raw = Vec::with_capacity(packed.len() + 5);
     raw.push(FORMAT_VERSION);
-    raw.extend_from_slice(&base64url::crc32(&packed).to_le_bytes());
+    raw.extend_from_slice(&(!crc).to_le_bytes());
     raw.extend_from_slice(&packed);
-    base64url::encode(&raw)
+    drop(packed);
+    // Pieces of a multiple of 3 bytes encode to the text of one call.
+    let mut text = String::with_capacity(raw.len().div_ceil(3) * 4);
+    for piece in raw.chunks(3 * PIECE) {
+        base64url::encode_into(&mut text, piece);
+        pace.point().await;
+    }
+    text
 }
 
 /// Raw deflate of `body`, fed to the compressor a [`PIECE`] at a time: the same bytes as

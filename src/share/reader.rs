@@ -197,6 +197,16 @@ impl<'b> Reader<'b> {
     pub fn unique_str(&mut self) -> Result<String, ShareError> {
         self.text()
     }
+    /// Room to reserve for a list of `n` elements read from this payload: all of it for the
+    /// formats worker's answer (no limit: growing a million-span list by doubling copied it in
+    /// blocks of up to half a second), a little for a link, whose counts could be crafted.
+    pub fn room(&self, n: usize, small: usize) -> usize {
+        if self.max_items == usize::MAX {
+            n
+        } else {
+            n.min(small)
+        }
+    }
     /// An element count, refused above the reader's limit or the bytes left in the payload
     /// (every element takes at least one byte), so no count can trigger a huge allocation.
     pub fn count(&mut self) -> Result<usize, ShareError> {

@@ -201,7 +201,7 @@ pub async fn get_spans(
 ) -> Result<Vec<Span>, ShareError> {
     let n = r.count()?;
     let invalid = |i: usize, what: &str| ShareError::Invalid(format!("span {i} {what}"));
-    let mut spans: Vec<Span> = Vec::with_capacity(n.min(4096));
+    let mut spans: Vec<Span> = Vec::with_capacity(r.room(n, 4096));
     let mut same_id = Vec::new();
     let mut pred = Predictors::default();
     for i in 0..n {
