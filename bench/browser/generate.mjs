@@ -128,6 +128,45 @@ function otlpSpan(s) {
     + `"status":${s.error ? `{"code":2,"message":${JSON.stringify(s.error)}}` : '{}'}}`;
 }
 
+/** The same span as Jaeger JSON (times in µs, the error as Jaeger's `error` tag). */
+function jaegerSpan(s) {
+  const tag = ([k, type, v]) => type === 'i'
+    ? `{"key":"${k}","type":"int64","value":${v}}`
+    : `{"key":"${k}","type":"string","value":${JSON.stringify(v)}}`;
+  const tags = s.attrs.map(tag);
+  if (s.error) tags.push('{"key":"error","type":"bool","value":true}');
+  const refs = s.parentSpanId ? `{"refType":"CHILD_OF","traceID":"${s.traceId}","spanID":"${s.parentSpanId}"}` : '';
+  return `{"traceID":"${s.traceId}","spanID":"${s.spanId}","operationName":${JSON.stringify(s.name)},`
+    + `"references":[${refs}],"startTime":${s.start},"duration":${s.end - s.start},"tags":[${tags.join(',')}],`
+    + '"logs":[],"processID":"p1"}';
+}
+
+/**
+ * Writes `<dir>/agent-<total>.jaeger.json` unless it exists (same generator version): the same
+ * spans as the OTLP file, as one Jaeger trace, for the formats worker's path. Returns its path.
+ */
+export function generateJaeger(total, dir = BENCH_TMP) {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `agent-${total}.v${GENERATOR_VERSION}.jaeger.json`);
+  if (!fs.existsSync(file)) {
+    const w = writer(`${file}.part`);
+    let first = true;
+    let traceId = '';
+    spans(total, (s) => {
+      if (first) {
+        traceId = s.traceId;
+        w.write(`{"data":[{"traceID":"${traceId}","spans":[\n`);
+      }
+      w.write((first ? '' : ',\n') + jaegerSpan(s));
+      first = false;
+    });
+    w.write('\n],"processes":{"p1":{"serviceName":"bench-agent","tags":[]}}}]}\n');
+    w.close();
+    fs.renameSync(`${file}.part`, file);
+  }
+  return file;
+}
+
 function chromeEvent(s) {
   return `{"name":${JSON.stringify(s.name)},"cat":"${s.cat}","ph":"X","ts":${s.start - BASE_US},"dur":${s.end - s.start},"pid":1,"tid":1}`;
 }
