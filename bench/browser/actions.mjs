@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from '../../tests/e2e/harness.mjs';
+import { openEmpty } from './blocks.mjs';
 import { generate, generateJaeger } from './generate.mjs';
 
 const total = Number(process.argv[2] || 100_000);
@@ -33,15 +34,7 @@ async function freshPage() {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
-  await page.goto(srv.url);
-  await page.getByTestId('run-header').waitFor({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Clear', exact: true }).click();
-  await page.getByTestId('empty').waitFor();
-  await page.evaluate(() => {
-    window.__blocks = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__blocks.push([e.startTime, e.duration]); })
-      .observe({ type: 'longtask' });
-  });
+  await openEmpty(page, srv.url);
   return { context, page };
 }
 

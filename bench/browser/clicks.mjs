@@ -10,6 +10,7 @@
 // Needs dist/ built (scripts/build.sh or scripts/bench-browser.sh) and Debian's Chromium.
 import { chromium } from 'playwright-core';
 import { serve } from '../../tests/e2e/harness.mjs';
+import { openEmpty } from './blocks.mjs';
 
 const files = process.argv.slice(2);
 if (!files.length) {
@@ -25,15 +26,7 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.text().startsWith('spoor: parsed')) console.log(m.text()); });
-await page.goto(srv.url);
-await page.getByTestId('run-header').waitFor({ timeout: 60_000 });
-await page.getByRole('button', { name: 'Clear', exact: true }).click();
-await page.getByTestId('empty').waitFor();
-await page.evaluate(() => {
-  window.__blocks = [];
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__blocks.push([e.startTime, e.duration]); })
-    .observe({ type: 'longtask' });
-});
+await openEmpty(page, srv.url);
 
 /** Runs `fn`, waits for the page to settle, prints the blocks that started meanwhile. */
 async function click(name, fn) {
