@@ -1,5 +1,6 @@
-//! Getting files into the page: drop anywhere, the file picker, the built-in demo. Files are
-//! read as bytes and parsed by the same importers as the CLI; nothing leaves the browser.
+//! Getting files into the page: drop anywhere, the file picker, the built-in demo. OTLP files are
+//! parsed here (big ones while they are read); files in other formats go to the formats worker
+//! (`formats.rs`), which runs the same importers as the CLI. Nothing leaves the browser.
 
 use super::dom;
 use super::state::{AppState, Loaded, Shared};
