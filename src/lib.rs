@@ -13,4 +13,4 @@ pub mod view;
 
 // The model and the per-span readers live in `spoor-core`, the one crate built for speed; the
 // paths stay `spoor::model`, `crate::fasthash`.
-pub use spoor_core::{fasthash, model};
+pub use spoor_core::{fasthash, model, num};

@@ -5,5 +5,6 @@
 
 pub mod fasthash;
 pub mod model;
+pub mod num;
 pub mod otlp;
 pub mod semconv;

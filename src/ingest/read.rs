@@ -5,6 +5,7 @@ use super::{detect, json_error, otlp, Fragment, ImportCtx, InputFile};
 #[cfg(feature = "formats")]
 use super::{jaeger, langfuse, seed000, seed001, seed002, seed003};
 use crate::model::{FileId, Format, Problem, Severity, SourceFile};
+use crate::num::Fixed;
 
 /// What reading one file produced, before assembly.
 pub(crate) struct Outcome {
@@ -195,7 +196,7 @@ fn human_size(bytes: u64) -> String {
     if unit == 0 {
         format!("{bytes} bytes")
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{} {}", Fixed(value, 1), UNITS[unit])
     }
 }
 

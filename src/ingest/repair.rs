@@ -3,7 +3,6 @@
 //! message naming a few of them, not a million messages.
 
 use crate::model::{flags, AttrValue, FileId, Problem, Severity, SourceFile, Span};
-use std::collections::BTreeMap;
 
 /// More tokens than this in one span is a wrapped negative or garbage, not a real count.
 const MAX_PLAUSIBLE_TOKENS: u64 = 1_000_000_000_000;
@@ -66,7 +65,8 @@ struct Entry {
 /// Repairs collected during one assembly, grouped for the user.
 #[derive(Default)]
 pub struct Report {
-    entries: BTreeMap<(FileId, Kind, String), Entry>,
+    /// In key order, found by binary search: a run's id is copied once per entry, not per span.
+    entries: Vec<((FileId, Kind, String), Entry)>,
     /// Whether an attribute key names tokens or a cost, by the key's address: keys are interned,
     /// so a million spans share a few dozen, and the substring tests ran for every attribute
     /// (~3% of a 100k-span load in the browser). Addresses are stable while the spans are alive,
@@ -104,10 +104,16 @@ impl Report {
     }
 
     fn add_detail(&mut self, kind: Kind, run: &str, span: &Span, detail: Option<String>) {
-        let e = self
+        let key = (span.origin.file, kind, run);
+        let i = self
             .entries
-            .entry((span.origin.file, kind, run.to_string()))
-            .or_default();
+            .binary_search_by(|((f, k, r), _)| (*f, *k, r.as_str()).cmp(&key))
+            .unwrap_or_else(|i| {
+                let entry = ((key.0, kind, run.to_string()), Entry::default());
+                self.entries.insert(i, entry);
+                i
+            });
+        let e = &mut self.entries[i].1;
         e.count += 1;
         if e.examples.len() < EXAMPLES {
             let mut text = format!("\"{}\" id {}", span.name, span.id);
@@ -167,7 +173,7 @@ pub fn check_span(span: &mut Span, run: &str, report: &mut Report) {
     let mut bad: Vec<String> = Vec::new();
     if let Some(c) = span.reported_cost_usd {
         if !c.is_finite() || c < 0.0 {
-            bad.push(format!("cost {c}"));
+            bad.push(format!("cost {}", crate::num::Plain(c)));
             span.reported_cost_usd = None;
         }
     }
@@ -198,14 +204,14 @@ pub fn check_span(span: &mut Span, run: &str, report: &mut Report) {
         }
         let Some(v) = number(&a.value) else { continue };
         if !v.is_finite() {
-            bad.push(format!("{} is {v}", a.key));
+            bad.push(format!("{} is {}", a.key, crate::num::Plain(v)));
         } else if v < 0.0 {
             let what = if is_tokens {
                 "a negative token count"
             } else {
                 "a negative cost"
             };
-            bad.push(format!("{} is {what} ({v})", a.key));
+            bad.push(format!("{} is {what} ({})", a.key, crate::num::Plain(v)));
         }
     }
     if bad.is_empty() && span.flags & flags::BAD_NUMBER != 0 {
@@ -229,7 +235,7 @@ fn number(v: &AttrValue) -> Option<f64> {
     match v {
         AttrValue::Int(i) => Some(*i as f64),
         AttrValue::Float(f) => Some(*f),
-        AttrValue::Str(s) => s.trim().parse().ok(),
+        AttrValue::Str(s) => crate::num::parse_f64(s.trim()),
         _ => None,
     }
 }

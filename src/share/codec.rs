@@ -244,7 +244,7 @@ pub async fn get_run_paced(
     };
     if let Some(name) = r.opt_str()? {
         run.format = Some(format_named(&name).ok_or_else(|| {
-            ShareError::Invalid(format!("its source format {name:?} is unknown"))
+            ShareError::Invalid(format!("its source format `{name}` is unknown"))
         })?);
     }
     run.agent_id = r.opt_str()?;

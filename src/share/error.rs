@@ -30,8 +30,9 @@ impl fmt::Display for ShareError {
         let why = match self {
             ShareError::Empty => "there is nothing after `data=`".to_string(),
             ShareError::NotBase64 { position, found } => format!(
-                "character {found:?} at position {position} cannot appear in it; \
-                 was the link changed or wrapped?"
+                "character '{}' at position {position} cannot appear in it; \
+                 was the link changed or wrapped?",
+                found.escape_default()
             ),
             ShareError::UnknownVersion(v) => format!(
                 "it is in format version {v}, and this Spoor reads version {}; \

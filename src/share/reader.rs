@@ -166,9 +166,8 @@ impl<'b> Reader<'b> {
             4 => -0.0,
             code => {
                 let (e, m) = (unzigzag(code - 5), self.int()?);
-                format!("{m}e{e}")
-                    .parse()
-                    .map_err(|_| invalid("a number in it is not a number"))?
+                crate::num::parse_f64(&format!("{m}e{e}"))
+                    .ok_or_else(|| invalid("a number in it is not a number"))?
             }
         })
     }

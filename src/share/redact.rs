@@ -141,7 +141,7 @@ pub fn keeps_text(key: &str, value: &str) -> bool {
         || key.rsplit('.').next().is_some_and(|l| l.ends_with("Id"))
         || (NUMERIC_HINTS.iter().any(|h| lower.contains(h))
             && value.len() <= 24
-            && value.trim().parse::<f64>().is_ok())
+            && crate::num::parse_f64(value.trim()).is_some())
 }
 
 /// The stand-in for removed text: its length, so "a 40,000-character prompt" is still visible.

@@ -104,16 +104,6 @@ fn push_hex(out: &mut Vec<u8>, hex: &[u8]) {
     out.extend(hex.chunks(2).map(|p| (nib(p[0]) << 4) | nib(p[1])));
 }
 
-/// Splits a finite, non-zero float into the shortest decimal `m × 10^e` that reads back to it.
-fn decimal(f: f64) -> Option<(i64, i64)> {
-    let text = format!("{f:e}");
-    let (digits, exp) = text.split_once('e')?;
-    let exp: i64 = exp.parse().ok()?;
-    let frac = digits.split_once('.').map_or(0, |(_, f)| f.len() as i64);
-    let m: i64 = digits.replace('.', "").parse().ok()?;
-    Some((m, exp - frac))
-}
-
 impl<'a> Writer<'a> {
     /// Switches the stream later writes go to; returns the previous one to switch back.
     pub fn switch(&mut self, s: Stream) -> Stream {
@@ -147,14 +137,12 @@ impl<'a> Writer<'a> {
             f64::INFINITY => 1,
             f64::NEG_INFINITY => 2,
             _ if f == 0.0 => 3 + u64::from(f.is_sign_negative()),
-            _ => match decimal(f) {
-                Some((m, e)) => {
-                    self.uint(zigzag(e) + 5);
-                    self.int(m);
-                    return;
-                }
-                None => 0, // unreachable: Rust prints at most 17 significant digits
-            },
+            _ => {
+                let (m, e) = crate::num::shortest_decimal(f);
+                self.uint(zigzag(e) + 5);
+                self.int(m);
+                return;
+            }
         };
         self.uint(code);
     }

@@ -6,6 +6,7 @@ use crate::analysis::bounds::RunBounds;
 use crate::analysis::summary::RunSummary;
 use crate::analysis::RunAnalysis;
 use crate::model::{Run, Status};
+use crate::num::{Fixed, Plain};
 use crate::pace::{Pace, Paced};
 use serde::Serialize;
 use std::fmt::Write;
@@ -214,7 +215,7 @@ async fn csv_in_parts(run: &Run, a: &RunAnalysis, pace: &mut Pace<'_>) -> Vec<St
         out.push(',');
         push_opt(&mut out, s.usage.output);
         out.push(',');
-        push_opt(&mut out, s.reported_cost_usd);
+        push_opt(&mut out, s.reported_cost_usd.map(Plain));
         out.push(',');
         push_opt(
             &mut out,
@@ -223,7 +224,8 @@ async fn csv_in_parts(run: &Run, a: &RunAnalysis, pace: &mut Pace<'_>) -> Vec<St
                 .computed_usd
                 .get(i as usize)
                 .copied()
-                .flatten(),
+                .flatten()
+                .map(Plain),
         );
         out.push(',');
         push_field(&mut out, s.tool.as_ref().map_or("", |t| t.name.as_str()));
@@ -246,7 +248,7 @@ pub fn waterfall_svg(run: &Run, a: &RunAnalysis, b: RunBounds) -> String {
     let (w, name_w, rh) = (1200.0, 380.0, 18.0);
     let h = rows.len() as f64 * rh + 30.0;
     let len = b.duration_ns().max(1) as f64;
-    let mut out = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n", xml_escape(&run.name));
+    let mut out = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n", xml_escape(&run.name), w = Plain(w), h = Plain(h));
     for (row, &i) in rows.iter().enumerate() {
         let s = &run.spans[i as usize];
         let y = 20.0 + row as f64 * rh;
@@ -260,11 +262,14 @@ pub fn waterfall_svg(run: &Run, a: &RunAnalysis, b: RunBounds) -> String {
         };
         let indent = 4.0 + a.tree.depth[i as usize].min(30) as f64 * 10.0;
         out.push_str(&format!(
-            "<text x=\"{indent}\" y=\"{}\">{}</text><rect x=\"{x:.2}\" y=\"{}\" width=\"{bw:.2}\" height=\"{}\" fill=\"{color}\"/>\n",
-            y + 12.0,
+            "<text x=\"{indent}\" y=\"{}\">{}</text><rect x=\"{x}\" y=\"{}\" width=\"{bw}\" height=\"{}\" fill=\"{color}\"/>\n",
+            Plain(y + 12.0),
             xml_escape(&crate::view::format::clip(&s.name, 50)),
-            y + 3.0,
-            rh - 6.0
+            Plain(y + 3.0),
+            Plain(rh - 6.0),
+            indent = Plain(indent),
+            x = Fixed(x, 2),
+            bw = Fixed(bw, 2),
         ));
     }
     out.push_str("</svg>\n");

@@ -1,22 +1,24 @@
 //! How numbers read on the page: durations, tokens, dollars. One place, so the header, the
 //! waterfall, the panels and the CLI agree on every figure.
 
+use crate::num::Fixed;
+
 /// A duration in nanoseconds as a person reads it: `840 µs`, `12.3 ms`, `4.21 s`, `3m 07s`.
 pub fn duration(ns: i64) -> String {
     let neg = ns < 0;
     let a = ns.unsigned_abs() as f64;
     let s = if a < 1e3 {
-        format!("{a:.0} ns")
+        format!("{} ns", Fixed(a, 0))
     } else if a < 1e6 {
-        format!("{:.0} µs", a / 1e3)
+        format!("{} µs", Fixed(a / 1e3, 0))
     } else if a < 1e7 {
-        format!("{:.2} ms", a / 1e6)
+        format!("{} ms", Fixed(a / 1e6, 2))
     } else if a < 1e8 {
-        format!("{:.1} ms", a / 1e6)
+        format!("{} ms", Fixed(a / 1e6, 1))
     } else if a < 1e9 {
-        format!("{:.0} ms", a / 1e6)
+        format!("{} ms", Fixed(a / 1e6, 0))
     } else if a < 60e9 {
-        format!("{:.2} s", a / 1e9)
+        format!("{} s", Fixed(a / 1e9, 2))
     } else if a < 3600e9 {
         let secs = (a / 1e9).round() as u64;
         format!("{}m {:02}s", secs / 60, secs % 60)
@@ -53,9 +55,9 @@ pub fn usd(v: f64) -> String {
     let body = if a == 0.0 {
         "0.00".to_string()
     } else if a < 1.0 {
-        format!("{a:.4}")
+        Fixed(a, 4).to_string()
     } else if a < 100.0 {
-        format!("{a:.2}")
+        Fixed(a, 2).to_string()
     } else {
         count(a.round() as u64)
     };
@@ -89,9 +91,9 @@ pub fn signed(v: f64, unit_fmt: impl Fn(f64) -> String) -> String {
 pub fn percent(frac: f64) -> String {
     let p = frac * 100.0;
     if p != 0.0 && p.abs() < 1.0 {
-        format!("{p:.1}%")
+        format!("{}%", Fixed(p, 1))
     } else {
-        format!("{p:.0}%")
+        format!("{}%", Fixed(p, 0))
     }
 }
 

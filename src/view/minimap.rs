@@ -4,6 +4,7 @@
 //! a few thousand rectangles instead of 100k canvas calls.
 
 use crate::model::{Span, SpanIdx, SpanKind, Status};
+use crate::num::clamp;
 
 /// One horizontal run of same-coloured cells in pixel row `y`.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,12 +35,14 @@ pub fn strips(
             continue;
         };
         let end = s.end_ns.unwrap_or(t1).max(s.start_ns);
-        let x0 = (((s.start_ns - t0) as f64 / len) * w as f64)
-            .floor()
-            .clamp(0.0, (w - 1) as f64) as usize;
-        let x1 = (((end - t0) as f64 / len) * w as f64)
-            .floor()
-            .clamp(x0 as f64, (w - 1) as f64) as usize;
+        let x0 = clamp(
+            (((s.start_ns - t0) as f64 / len) * w as f64).floor(),
+            0.0,
+            (w - 1) as f64,
+        );
+        let x0 = x0 as usize;
+        let x1 = (((end - t0) as f64 / len) * w as f64).floor();
+        let x1 = clamp(x1, x0 as f64, (w - 1) as f64) as usize;
         let y = i * h / n;
         let layer = if s.status == Status::Error {
             layers - 1

@@ -2,6 +2,7 @@
 //! natively. The `ui` module only turns these values into elements and events into calls.
 
 pub mod export;
+pub mod fold;
 pub mod format;
 pub mod minimap;
 pub mod palette;

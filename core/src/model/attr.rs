@@ -56,7 +56,7 @@ impl AttrValue {
         match self {
             AttrValue::Int(i) => Some(*i as f64),
             AttrValue::Float(f) => Some(*f),
-            AttrValue::Str(s) => s.trim().parse().ok(),
+            AttrValue::Str(s) => crate::num::parse_f64(s.trim()),
             _ => None,
         }
     }

@@ -179,7 +179,7 @@ fn int_from_raw(raw: &str) -> AttrValue {
     let t = text.trim();
     if let Ok(i) = t.parse::<i64>() {
         AttrValue::Int(i)
-    } else if let Ok(f) = t.parse::<f64>() {
+    } else if let Some(f) = crate::num::parse_f64(t) {
         AttrValue::Float(f)
     } else {
         AttrValue::Str(Text::intern(&text))
@@ -192,9 +192,9 @@ fn double_from_raw(raw: &str) -> AttrValue {
     let Some(text) = raw_text(raw) else {
         return AttrValue::Null;
     };
-    match text.trim().parse::<f64>() {
-        Ok(f) => AttrValue::Float(f),
-        Err(_) => AttrValue::Str(Text::intern(&text)),
+    match crate::num::parse_f64(text.trim()) {
+        Some(f) => AttrValue::Float(f),
+        None => AttrValue::Str(Text::intern(&text)),
     }
 }
 

@@ -224,7 +224,8 @@ impl<'de> Deserialize<'de> for Nanos {
                     Ok(Nanos(v as i64))
                 } else {
                     Err(E::custom(format!(
-                        "time {v} is not a usable nanosecond count"
+                        "time {} is not a usable nanosecond count",
+                        crate::num::Plain(v)
                     )))
                 }
             }
@@ -235,9 +236,9 @@ impl<'de> Deserialize<'de> for Nanos {
                 }
                 match t.parse::<i64>() {
                     Ok(i) => Ok(Nanos(i)),
-                    Err(_) => match t.parse::<f64>() {
-                        Ok(f) => self.visit_f64(f),
-                        Err(_) => Err(E::custom(format!("time \"{v}\" is not a number"))),
+                    Err(_) => match crate::num::parse_f64(t) {
+                        Some(f) => self.visit_f64(f),
+                        None => Err(E::custom(format!("time \"{v}\" is not a number"))),
                     },
                 }
             }

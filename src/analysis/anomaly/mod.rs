@@ -17,6 +17,7 @@ mod rules;
 use super::summary::RunSummary;
 use super::tree::Tree;
 use crate::model::{Run, SpanIdx};
+use crate::num::Fixed;
 use crate::pace::Pace;
 use serde::Serialize;
 
@@ -195,19 +196,19 @@ fn waste_of(tree: &Tree, summary: &RunSummary, ids: &[SpanIdx]) -> Waste {
 pub(crate) fn fmt_duration(ns: i64) -> String {
     let ms = ns as f64 / 1e6;
     if ms.abs() >= 10_000.0 {
-        format!("{:.1} s", ms / 1000.0)
+        format!("{} s", Fixed(ms / 1000.0, 1))
     } else {
         // Below 10 s whole milliseconds, so a value just over a limit never prints as the limit.
-        format!("{ms:.0} ms")
+        format!("{} ms", Fixed(ms, 0))
     }
 }
 
 /// `$0.0123`.
 pub(crate) fn fmt_usd(v: f64) -> String {
     if v.abs() >= 1.0 {
-        format!("${v:.2}")
+        format!("${}", Fixed(v, 2))
     } else {
-        format!("${v:.4}")
+        format!("${}", Fixed(v, 4))
     }
 }
 

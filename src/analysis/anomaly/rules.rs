@@ -6,6 +6,7 @@ use super::{fmt_duration, fmt_usd, waste_of, Anomaly, AnomalyKind, Thresholds, W
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
+use crate::num::Fixed;
 use crate::pace::Pace;
 use crate::sorting;
 
@@ -105,8 +106,10 @@ pub async fn threshold_rules(
                 AnomalyKind::SlowModel,
                 ids,
                 format!(
-                    "{} calls took {:.0} ms on average (limit {:.0} ms)",
-                    m.name, mean_ms, t.slow_model_mean_ms
+                    "{} calls took {} ms on average (limit {} ms)",
+                    m.name,
+                    Fixed(mean_ms, 0),
+                    Fixed(t.slow_model_mean_ms, 0)
                 ),
                 vec![format!(
                     "{} calls, p50 {}, p95 {}, max {}",
@@ -233,10 +236,10 @@ pub async fn threshold_rules(
                 AnomalyKind::ToolFailureRate,
                 ids,
                 format!(
-                    "{:.0}% of tool calls did not succeed ({}; limit {:.0}%)",
-                    fail * 100.0,
+                    "{}% of tool calls did not succeed ({}; limit {}%)",
+                    Fixed(fail * 100.0, 0),
                     names.join(", "),
-                    t.max_tool_failure_rate * 100.0
+                    Fixed(t.max_tool_failure_rate * 100.0, 0)
                 ),
                 worst,
                 cost,

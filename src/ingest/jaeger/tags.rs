@@ -15,8 +15,7 @@ pub(super) fn json_i64(v: &Value) -> Option<i64> {
         Value::String(s) => {
             let s = s.trim();
             s.parse().ok().or_else(|| {
-                s.parse::<f64>()
-                    .ok()
+                crate::num::parse_f64(s)
                     .filter(|f| f.is_finite() && f.abs() < i64::MAX as f64)
                     .map(|f| f.round() as i64)
             })
@@ -71,7 +70,7 @@ fn typed(ty: &str, v: &Value) -> AttrValue {
     } else if is("float64") {
         match v {
             Value::Number(n) => n.as_f64().map(AttrValue::Float),
-            Value::String(s) => s.trim().parse().ok().map(AttrValue::Float),
+            Value::String(s) => crate::num::parse_f64(s.trim()).map(AttrValue::Float),
             _ => None,
         }
     } else {

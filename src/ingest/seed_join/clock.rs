@@ -123,17 +123,17 @@ fn split_zone(rest: &str) -> Option<(&str, i64)> {
 pub(crate) fn duration_text_ns(s: &str) -> Option<i64> {
     let s = s.trim();
     if let Some(ms) = s.strip_suffix("ms") {
-        return ms_to_ns(ms.trim().parse().ok()?);
+        return ms_to_ns(crate::num::parse_f64(ms.trim())?);
     }
     if let Some(sec) = s.strip_suffix('s') {
-        return secs_to_ns(sec.trim().parse().ok()?);
+        return secs_to_ns(crate::num::parse_f64(sec.trim())?);
     }
     None
 }
 
 /// A money amount written as text (`"$0.0264"`) in USD.
 pub(crate) fn dollars(s: &str) -> Option<f64> {
-    let x: f64 = s.trim().trim_start_matches('$').trim().parse().ok()?;
+    let x = crate::num::parse_f64(s.trim().trim_start_matches('$').trim())?;
     x.is_finite().then_some(x)
 }
 

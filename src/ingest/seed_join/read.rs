@@ -137,7 +137,7 @@ impl<'v> Obj<'v> {
         let v = self.raw(key)?;
         let n = match v {
             Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse::<f64>().ok(),
+            Value::String(s) => crate::num::parse_f64(s.trim()),
             _ => None,
         };
         match n {
@@ -212,7 +212,7 @@ pub(crate) fn attrs_of(map: &Map<String, Value>, except: &[&str]) -> Vec<Attr> {
 
 /// A percentage written as text (`"56%"`, `"75.0%"`) as a number; `None` for `"N/A"`.
 pub(crate) fn percent(s: &str) -> Option<f64> {
-    s.trim().strip_suffix('%')?.trim().parse::<f64>().ok()
+    crate::num::parse_f64(s.trim().strip_suffix('%')?.trim())
 }
 
 /// Flattens a metrics object into dotted [`Metric`]s: numbers stay numbers, lists of numbers

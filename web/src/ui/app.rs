@@ -5,6 +5,7 @@ use super::run_list::RunList;
 use super::run_view::RunView;
 use super::state::{AppState, Theme};
 use crate::model::Severity;
+use crate::num::Plain;
 use crate::view::state::Page;
 use leptos::prelude::*;
 
@@ -84,7 +85,7 @@ fn LoadStatus() -> impl IntoView {
         {move || state.loading.get().map(|(msg, frac)| view! {
             <div class="loading" role="status" data-testid="loading">
                 <span>{msg}</span>
-                <progress max="1" value=frac></progress>
+                <progress max="1" value=Plain(frac).to_string()></progress>
             </div>
         })}
     }

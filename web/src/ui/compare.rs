@@ -8,6 +8,7 @@ use super::state::Shared;
 use crate::analysis::align::{align_analysed_paced, Alignment, RowKind};
 use crate::analysis::bounds::RunBounds;
 use crate::model::Status;
+use crate::num::Fixed;
 use crate::pace::Pace;
 use crate::view::format;
 use leptos::prelude::*;
@@ -111,7 +112,7 @@ fn step_cells(
         <td class="cmp-name"><button class="link" on:click=open>{s.name.clone()}</button></td>
         <td class="cmp-track">
             <div class=format!("wf-bar k-{kind}") class:error=s.status == Status::Error
-                style:left=format!("{left:.3}%") style:width=format!("{width:.3}%")></div>
+                style:left=format!("{}%", Fixed(left, 3)) style:width=format!("{}%", Fixed(width, 3))></div>
         </td>
     }
     .into_any()

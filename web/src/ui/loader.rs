@@ -7,6 +7,7 @@ use super::state::{AppState, Loaded, Shared};
 use crate::analysis::analyze_run_paced;
 use crate::ingest::{self, FileStream, InputFile, StreamedFile};
 use crate::model::{Problem, Workspace};
+use crate::num::Fixed;
 use crate::pace::Pace;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -117,17 +118,19 @@ pub(super) async fn add_to_workspace(state: AppState, batch: Batch) {
     let t2 = dom::now_ms();
     let streaming = if any_streamed {
         format!(
-            " (read and parsed while streaming {stream_ms:.0} ms, then assembled in {:.0} ms, \
-             at most {held:.0} ms between two looks at the clock)",
-            t1 - t0
+            " (read and parsed while streaming {} ms, then assembled in {} ms, \
+             at most {} ms between two looks at the clock)",
+            Fixed(stream_ms, 0),
+            Fixed(t1 - t0, 0),
+            Fixed(held, 0)
         )
     } else {
         String::new()
     };
     dom::log(&format!(
-        "spoor: parsed in {:.0} ms, analysed and rendered in {:.0} ms{streaming}",
-        stream_ms + t1 - t0,
-        t2 - t1
+        "spoor: parsed in {} ms, analysed and rendered in {} ms{streaming}",
+        Fixed(stream_ms + t1 - t0, 0),
+        Fixed(t2 - t1, 0)
     ));
 }
 
@@ -228,11 +231,12 @@ async fn analyse(
     }
     let (held, stage) = slice.longest_stretch();
     dom::log(&format!(
-        "spoor: analysed {} of {} runs in {:.0} ms ({reused} unchanged kept their analysis), at \
-         most {held:.0} ms between two looks at the clock (in {stage})",
+        "spoor: analysed {} of {} runs in {} ms ({reused} unchanged kept their analysis), at \
+         most {} ms between two looks at the clock (in {stage})",
         ws.runs.len() - reused,
         ws.runs.len(),
-        dom::now_ms() - t0
+        Fixed(dom::now_ms() - t0, 0),
+        Fixed(held, 0)
     ));
     Loaded { ws, analyses }
 }

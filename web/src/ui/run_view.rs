@@ -8,6 +8,7 @@ use super::search::Search;
 use super::state::{flagged, span_flags, AppState};
 use super::waterfall::Waterfall;
 use crate::model::{SpanIdx, SpanKind};
+use crate::num::Fixed;
 use crate::view::format;
 use crate::view::rows::{visible_rows, Query, RowFilter, Rows};
 use crate::view::state::Panel;
@@ -353,7 +354,7 @@ fn Toolbar(
                 let done = state.loaded.with(|l| search.flags(&q, l).is_some());
                 Some(match search.progress() {
                     _ if done => format!("{} matches", rows.with(|r| r.matches.len())),
-                    Some(p) => format!("Searching… {:.0}%", p * 100.0),
+                    Some(p) => format!("Searching… {}%", Fixed(p * 100.0, 0)),
                     None => "Searching…".to_string(),
                 })
             }}</span>

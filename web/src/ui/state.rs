@@ -3,6 +3,7 @@
 
 use crate::analysis::{analyze_run, AnalysisConfig, RunAnalysis};
 use crate::model::{Run, SpanIdx, Workspace};
+use crate::num::Fixed;
 use crate::view::state::{Page, ViewState};
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -179,7 +180,10 @@ impl AppState {
         super::formats::reset();
         let t0 = dom::now_ms();
         let loaded = self.config.with_value(|cfg| Loaded::new(ws, cfg));
-        dom::log(&format!("spoor: analysed in {:.0} ms", dom::now_ms() - t0));
+        dom::log(&format!(
+            "spoor: analysed in {} ms",
+            Fixed(dom::now_ms() - t0, 0)
+        ));
         self.set_analysed(loaded);
     }
 

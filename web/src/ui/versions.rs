@@ -5,6 +5,7 @@ use super::panels::bars::{Bar, BarChart};
 use super::state::AppState;
 use crate::analysis::groups::{group, shift, Change, Group, GroupKey};
 use crate::analysis::stats::Distribution;
+use crate::num::Fixed;
 use crate::view::format;
 use leptos::prelude::*;
 
@@ -69,11 +70,11 @@ pub fn VersionsView() -> impl IntoView {
                             <thead><tr><th></th><th>{format!("mean {}", s.a)}</th><th>{format!("mean {}", s.b)}</th><th>"Δ mean"</th><th>"Δ p95"</th></tr></thead>
                             <tbody>
                                 {row("Duration", &s.duration_ms, |v| format::duration((v * 1e6) as i64))}
-                                {row("Iterations", &s.iterations, |v| format!("{v:.1}"))}
+                                {row("Iterations", &s.iterations, |v| Fixed(v, 1).to_string())}
                                 {row("Cost", &s.cost_usd, format::usd)}
                                 {row("Tokens", &s.tokens, signed_count)}
                                 {row("Error rate", &s.error_rate, format::percent)}
-                                {row("Anomalies", &s.anomalies, |v| format!("{v:.2}"))}
+                                {row("Anomalies", &s.anomalies, |v| Fixed(v, 2).to_string())}
                             </tbody>
                         </table>
                     }
@@ -91,7 +92,7 @@ pub fn VersionsView() -> impl IntoView {
                                     <th scope="row">{g.value.clone()}</th>
                                     <td>{g.runs}</td>
                                     <td>{format!("{} / {}", format::duration((g.duration_ms.p50 * 1e6) as i64), format::duration((g.duration_ms.p95 * 1e6) as i64))}</td>
-                                    <td>{format!("{:.1}", g.iterations.mean)}</td>
+                                    <td>{Fixed(g.iterations.mean, 1).to_string()}</td>
                                     <td>{if g.cost_usd.n > 0 { format::usd(g.cost_usd.mean) } else { "no price".into() }}</td>
                                     <td>{format::count(g.tokens.mean.max(0.0) as u64)}</td>
                                     <td>{format::percent(g.error_rate.mean)}</td>

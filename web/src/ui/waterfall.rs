@@ -5,6 +5,7 @@
 use super::state::{flagged, AppState, SpanFlags};
 use crate::analysis::bounds::RunBounds;
 use crate::model::{flags, SpanIdx, Status};
+use crate::num::{clamp, Fixed, Plain};
 use crate::view::format;
 use crate::view::rows::Rows;
 use crate::view::ticks::ticks;
@@ -227,7 +228,7 @@ pub fn Waterfall(
                         }
                     }
                 }>
-                <div class="wf-spacer" style:height=move || format!("{}px", rows.with(|r| r.rows.len()) as f64 * ROW_H)>
+                <div class="wf-spacer" style:height=move || format!("{}px", Plain(rows.with(|r| r.rows.len()) as f64 * ROW_H))>
                     <For each=move || slice.get() key=|(p, i)| (*p, *i) let:item>
                         {
                             let (pos, idx) = item;
@@ -239,7 +240,7 @@ pub fn Waterfall(
                 </div>
             </div>
             {move || hover.get().map(|(text, x, y)| view! {
-                <div class="wf-tooltip" role="tooltip" style:left=format!("{}px", x + 14.0) style:top=format!("{}px", y + 14.0)>{text}</div>
+                <div class="wf-tooltip" role="tooltip" style:left=format!("{}px", Plain(x + 14.0)) style:top=format!("{}px", Plain(y + 14.0))>{text}</div>
             })}
         </div>
     }
@@ -255,8 +256,8 @@ fn cursor_frac(ev: &web_sys::MouseEvent) -> f64 {
     };
     let rect = el.get_bounding_client_rect();
     let name_w = name_column_px(rect.width());
-    ((ev.client_x() as f64 - rect.left() - name_w) / (rect.width() - name_w).max(1.0))
-        .clamp(0.0, 1.0)
+    let x = (ev.client_x() as f64 - rect.left() - name_w) / (rect.width() - name_w).max(1.0);
+    clamp(x, 0.0, 1.0)
 }
 
 /// Width of the name column; CSS uses `min(40%, 420px)` too.
@@ -307,7 +308,7 @@ fn Row(
             class:critical=move || on_crit.get()
             class:marked=move || is_match.get()
             class:match=move || is_search_hit.get()
-            style:top=format!("{}px", pos as f64 * ROW_H)
+            style:top=format!("{}px", Plain(pos as f64 * ROW_H))
             on:click=move |_| {
                 let id = select_id.clone();
                 state.navigate(true, move |v| { v.span = Some(id); });
@@ -329,8 +330,8 @@ fn Row(
             </div>
             <div class="wf-track">
                 <div class=format!("wf-bar k-{kind}") class:open=open class:error=error
-                    style:left=move || format!("{:.4}%", pct(start, win.get()))
-                    style:width=move || { let w = win.get(); format!("{:.4}%", (pct(end, w) - pct(start, w)).max(0.15)) }
+                    style:left=move || format!("{}%", Fixed(pct(start, win.get()), 4))
+                    style:width=move || { let w = win.get(); format!("{}%", Fixed((pct(end, w) - pct(start, w)).max(0.15), 4)) }
                     on:mouseenter=move |ev: web_sys::MouseEvent| hover.set(Some((tip.clone(), ev.client_x() as f64, ev.client_y() as f64)))
                     on:mouseleave=move |_| hover.set(None)>
                 </div>
@@ -350,9 +351,9 @@ fn label_inside(end: i64, w: (i64, i64)) -> bool {
 /// to the right edge of the view.
 fn label_left(start: i64, end: i64, w: (i64, i64)) -> String {
     if label_inside(end, w) {
-        format!("{:.4}%", pct(start, w).max(0.0))
+        format!("{}%", Fixed(pct(start, w).max(0.0), 4))
     } else {
-        format!("{:.4}%", pct(end, w).max(0.0))
+        format!("{}%", Fixed(pct(end, w).max(0.0), 4))
     }
 }
 
@@ -367,7 +368,7 @@ fn Axis(bounds: RunBounds, win: Memo<(i64, i64)>) -> impl IntoView {
             .get_untracked()
             .map(|el| {
                 let r = el.get_bounding_client_rect();
-                ((x - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0)
+                clamp((x - r.left()) / r.width().max(1.0), 0.0, 1.0)
             })
             .unwrap_or(0.0)
     };
@@ -395,11 +396,11 @@ fn Axis(bounds: RunBounds, win: Memo<(i64, i64)>) -> impl IntoView {
                     let (w0, w1) = win.get();
                     ticks(bounds.start_ns, w0, w1, 8).into_iter().map(|t| {
                         let left = pct(bounds.start_ns + t.offset_ns, (w0, w1));
-                        view! { <span class="tick" style:left=format!("{left:.3}%")>{t.label}</span> }
+                        view! { <span class="tick" style:left=format!("{}%", Fixed(left, 3))>{t.label}</span> }
                     }).collect_view()
                 }}
                 {move || drag.get().map(|(a, b)| view! {
-                    <div class="axis-select" style:left=format!("{}%", a.min(b) * 100.0) style:width=format!("{}%", (a - b).abs() * 100.0)></div>
+                    <div class="axis-select" style:left=format!("{}%", Plain(a.min(b) * 100.0)) style:width=format!("{}%", Plain((a - b).abs() * 100.0))></div>
                 })}
             </div>
         </div>
@@ -441,7 +442,11 @@ fn Minimap(
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .map(|el| {
                 let r = el.get_bounding_client_rect();
-                ((ev.client_x() as f64 - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0)
+                clamp(
+                    (ev.client_x() as f64 - r.left()) / r.width().max(1.0),
+                    0.0,
+                    1.0,
+                )
             })
             .unwrap_or(0.0)
     };
@@ -473,10 +478,10 @@ fn Minimap(
                     let full = (bounds.start_ns, bounds.end_ns.max(bounds.start_ns + 1));
                     let l = pct(w0, full);
                     let w = pct(w1, full) - l;
-                    (w < 99.9).then(|| view! { <div class="minimap-window" style:left=format!("{l}%") style:width=format!("{w}%")></div> })
+                    (w < 99.9).then(|| view! { <div class="minimap-window" style:left=format!("{}%", Plain(l)) style:width=format!("{}%", Plain(w))></div> })
                 }}
                 {move || drag.get().map(|(a, b)| view! {
-                    <div class="axis-select" style:left=format!("{}%", a.min(b) * 100.0) style:width=format!("{}%", (a - b).abs() * 100.0)></div>
+                    <div class="axis-select" style:left=format!("{}%", Plain(a.min(b) * 100.0)) style:width=format!("{}%", Plain((a - b).abs() * 100.0))></div>
                 })}
             </div>
         </div>

@@ -1,5 +1,6 @@
 //! A horizontal bar chart in SVG: labels as text nodes (never HTML), values scaled to the max.
 
+use crate::num::Plain;
 use leptos::prelude::*;
 
 /// One bar: label, value, and the value as the reader should see it.
@@ -27,15 +28,15 @@ pub fn BarChart(title: &'static str, bars: Vec<Bar>) -> impl IntoView {
                 view! { <p class="muted">"Nothing to show."</p> }.into_any()
             } else {
                 view! {
-                    <svg class="bars" viewBox=format!("0 0 340 {h}") width="100%" role="img" aria-label=title>
+                    <svg class="bars" viewBox=format!("0 0 340 {}", Plain(h)) width="100%" role="img" aria-label=title>
                         {bars.into_iter().enumerate().map(|(i, b)| {
                             let y = i as f64 * row_h + 2.0;
                             let w = (b.value / max * 150.0).max(1.0);
                             view! {
                                 <g>
-                                    <text x="0" y=y + 15.0 class="bar-label">{crate::view::format::clip(&b.label, 22)}</text>
-                                    <rect x="120" y=y + 3.0 width=w height=row_h - 6.0 class=format!("bar {}", b.class)></rect>
-                                    <text x=124.0 + w y=y + 15.0 class="bar-value">{b.shown}</text>
+                                    <text x="0" y=px(y + 15.0) class="bar-label">{crate::view::format::clip(&b.label, 22)}</text>
+                                    <rect x="120" y=px(y + 3.0) width=px(w) height=px(row_h - 6.0) class=format!("bar {}", b.class)></rect>
+                                    <text x=px(124.0 + w) y=px(y + 15.0) class="bar-value">{b.shown}</text>
                                 </g>
                             }
                         }).collect_view()}
@@ -44,4 +45,10 @@ pub fn BarChart(title: &'static str, bars: Vec<Bar>) -> impl IntoView {
             }}
         </figure>
     }
+}
+
+/// An SVG length as `{}` prints it, through [`Plain`] (core's float printing stays out of the
+/// page's module).
+fn px(v: f64) -> String {
+    Plain(v).to_string()
 }

@@ -64,7 +64,7 @@ fn safe_name(s: &str) -> String {
     let n: String = s
         .chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
+            if c.is_ascii_alphanumeric() || c == '-' || !(c.is_ascii() || c.is_control()) {
                 c
             } else {
                 '_'

@@ -3,6 +3,7 @@
 
 use crate::analysis::RunAnalysis;
 use crate::model::MetricValue;
+use crate::num::{parse_f64, Fixed, Plain};
 use crate::ui::state::AppState;
 use crate::view::targets::{metric_rows, AlertWhen, Verdict};
 use leptos::prelude::*;
@@ -36,9 +37,9 @@ pub fn MetricsPanel(run_i: usize) -> impl IntoView {
 
 fn trim_num(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n:.0}")
+        Fixed(n, 0).to_string()
     } else {
-        format!("{n:.4}").trim_end_matches('0').to_string()
+        Fixed(n, 4).to_string().trim_end_matches('0').to_string()
     }
 }
 
@@ -59,10 +60,10 @@ pub fn MetricsTable(runs: Signal<Vec<usize>>) -> impl IntoView {
                 <tbody>
                     {rows.into_iter().enumerate().map(|(i, r)| {
                         let unit = r.target.unit;
-                        let show = move |v: f64| match unit { "$" => format!("${v:.2}"), "%" => format!("{v:.0}%"), "s" => format!("{v:.1} s"), _ => format!("{v:.1}") };
+                        let show = move |v: f64| match unit { "$" => format!("${}", Fixed(v, 2)), "%" => format!("{}%", Fixed(v, 0)), "s" => format!("{} s", Fixed(v, 1)), _ => Fixed(v, 1).to_string() };
                         let cls = match r.verdict { Verdict::Alert => "v-alert", Verdict::OffTarget => "v-off", Verdict::OnTarget => "v-on", Verdict::NoData => "v-none" };
                         let edit = move |field: u8| move |ev: leptos::ev::Event| {
-                            if let Ok(v) = event_target_value(&ev).trim().trim_start_matches('$').trim_end_matches('%').parse::<f64>() {
+                            if let Some(v) = parse_f64(event_target_value(&ev).trim().trim_start_matches('$').trim_end_matches('%')) {
                                 state.targets.update(|t| if let Some(t) = t.get_mut(i) {
                                     match field { 0 => t.target_min = v, 1 => t.target_max = v, _ => t.alert = v }
                                 });
@@ -73,12 +74,12 @@ pub fn MetricsTable(runs: Signal<Vec<usize>>) -> impl IntoView {
                                 <th scope="row">{r.target.metric}</th>
                                 <td>{r.value.map(show).unwrap_or_else(|| "—".into())}</td>
                                 <td class="edit">
-                                    <input aria-label=format!("{} target from", r.target.metric) value=r.target.target_min on:change=edit(0)/>
+                                    <input aria-label=format!("{} target from", r.target.metric) value=Plain(r.target.target_min).to_string() on:change=edit(0)/>
                                     "–"
-                                    <input aria-label=format!("{} target to", r.target.metric) value=r.target.target_max on:change=edit(1)/>
+                                    <input aria-label=format!("{} target to", r.target.metric) value=Plain(r.target.target_max).to_string() on:change=edit(1)/>
                                 </td>
                                 <td class="edit">{if r.target.alert_when == AlertWhen::Above { "> " } else { "< " }}
-                                    <input aria-label=format!("{} alert threshold", r.target.metric) value=r.target.alert on:change=edit(2)/>
+                                    <input aria-label=format!("{} alert threshold", r.target.metric) value=Plain(r.target.alert).to_string() on:change=edit(2)/>
                                 </td>
                                 <td><span class=format!("verdict {cls}")>{r.verdict.as_str()}</span></td>
                             </tr>
