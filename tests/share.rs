@@ -414,7 +414,7 @@ proptest! {
 fn a_run_packed_with_a_rest_at_every_look_gives_the_link_of_the_one_call() {
     use spoor::ingest::synth::{otlp_json, Synth};
     use spoor::pace::{block_on, Pace};
-    use spoor::share::{payload, payload_paced};
+    use spoor::share::{payload, payload_paced, Miniz};
     use std::cell::{Cell, RefCell};
     let big = otlp_json(Synth {
         spans: 30_000,
@@ -427,7 +427,13 @@ fn a_run_packed_with_a_rest_at_every_look_gives_the_link_of_the_one_call() {
         for opts in [REDACTED, TEXT] {
             let (rests, stages) = (Cell::new(0), RefCell::new(Vec::new()));
             let mut check = common::rest_at_every_look(&rests, &stages);
-            let paced = block_on(payload_paced(run, &opts, &mut Pace::with(&mut check)));
+            let paced = block_on(payload_paced(
+                run,
+                &opts,
+                &mut Pace::with(&mut check),
+                &Miniz,
+            ))
+            .expect("miniz never fails");
             assert_eq!(paced, payload(run, &opts), "{}", run.id);
             assert_eq!(*stages.borrow(), ["redact", "encode", "compress"]);
             if run.spans.len() == 30_000 {
@@ -437,6 +443,47 @@ fn a_run_packed_with_a_rest_at_every_look_gives_the_link_of_the_one_call() {
             }
             let back = decode_run(&paced).expect("decodes");
             assert_eq!(back.spans.len(), run.spans.len());
+        }
+    }
+}
+
+/// The page compresses links with the browser's own deflate (`CompressionStream`), not miniz:
+/// a link packed by another compressor (here miniz at its fastest level, whose bytes differ)
+/// opens as the same run, and a compressor that fails gives its reason, not a link.
+#[test]
+fn a_link_compressed_by_another_deflate_opens_as_the_same_run() {
+    use spoor::pace::{block_on, Pace, Paced};
+    use spoor::share::{payload, payload_paced, Deflate};
+    struct Fastest;
+    impl Deflate for Fastest {
+        fn deflate<'a, 'p: 'a>(
+            &'a self,
+            body: Vec<u8>,
+            _: &'a mut Pace<'p>,
+        ) -> Paced<'a, Result<Vec<u8>, String>> {
+            Box::pin(async move { Ok(miniz_oxide::deflate::compress_to_vec(&body, 1)) })
+        }
+    }
+    struct Missing;
+    impl Deflate for Missing {
+        fn deflate<'a, 'p: 'a>(
+            &'a self,
+            _: Vec<u8>,
+            _: &'a mut Pace<'p>,
+        ) -> Paced<'a, Result<Vec<u8>, String>> {
+            Box::pin(async { Err("no CompressionStream".to_string()) })
+        }
+    }
+    for run in runs(OPENAI_AGENTS) {
+        for opts in [REDACTED, TEXT] {
+            let ours = payload(&run, &opts);
+            let other = block_on(payload_paced(&run, &opts, &mut Pace::never(), &Fastest))
+                .expect("compressed");
+            assert_ne!(other, ours, "another compressor writes other bytes");
+            let (a, b) = (decode_run(&ours).unwrap(), decode_run(&other).unwrap());
+            assert_eq!(json(&a), json(&b));
+            let failed = block_on(payload_paced(&run, &opts, &mut Pace::never(), &Missing));
+            assert_eq!(failed, Err("no CompressionStream".to_string()));
         }
     }
 }

@@ -24,7 +24,7 @@ mod wire;
 pub(crate) use codec::{format_name, put_run};
 pub(crate) use codec::{format_named, get_run_paced};
 pub use error::ShareError;
-pub use pack::payload_paced;
+pub use pack::{payload_paced, Deflate, Miniz};
 pub use redact::{keeps_text, marker, redact, RedactOptions};
 
 use crate::model::Run;
@@ -52,7 +52,8 @@ pub const DATA_KEY: &str = "data";
 /// Packs a run (as given: call [`redact`] first to leave text out) into URL-safe text made of
 /// `A–Z a–z 0–9 - _` only, so it never needs escaping and never contains `&`, `=` or `#`.
 pub fn encode_run(run: &Run) -> String {
-    crate::pace::block_on(pack::encode_in_slices(run, &mut crate::pace::Pace::never()))
+    let pace = &mut crate::pace::Pace::never();
+    crate::pace::block_on(pack::encode_in_slices(run, pace, &Miniz)).expect("miniz never fails")
 }
 
 /// Unpacks what [`encode_run`] wrote. Any damage (cut short, characters changed, a link from a
@@ -89,7 +90,8 @@ pub fn fragment_with_data(view: &ViewState, run: &Run, opts: &RedactOptions) -> 
 /// the view keys so a page packs a run once and reuses it while the view changes: packing is
 /// the slow part (seconds for a 100,000-span run), the view keys are not.
 pub fn payload(run: &Run, opts: &RedactOptions) -> String {
-    crate::pace::block_on(payload_paced(run, opts, &mut crate::pace::Pace::never()))
+    let pace = &mut crate::pace::Pace::never();
+    crate::pace::block_on(payload_paced(run, opts, pace, &Miniz)).expect("miniz never fails")
 }
 
 /// The fragment (without `#`) for a link to `view` carrying a [`payload`].

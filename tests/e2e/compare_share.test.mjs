@@ -69,10 +69,19 @@ test('a copied link reopens the same run, span, zoom and panel in a fresh browse
   const header = await page.getByTestId('run-counts').textContent();
 
   await page.getByTestId('share').click();
-  const redacted = await page.getByTestId('share-link').inputValue();
+  // The run is packed into the link by the browser's CompressionStream, so the link comes a
+  // moment after the dialog opens, and again after the choice of text changes.
+  const link = async (unlike) => {
+    await page.waitForFunction((old) => {
+      const v = document.querySelector('[data-testid=share-link]').value;
+      return v.includes('data=') && v !== old;
+    }, unlike);
+    return page.getByTestId('share-link').inputValue();
+  };
+  const redacted = await link('');
   assert.match(await page.getByTestId('share-size').textContent(), /KB: fits in a chat message/);
   await page.getByTestId('include-text').check();
-  const full = await page.getByTestId('share-link').inputValue();
+  const full = await link(redacted);
   assert.notEqual(full, redacted);
   await context.close();
 

@@ -58,25 +58,8 @@ pub fn focus_by_id(id: &str) {
 
 /// Offers text as a file download (exports). Nothing leaves the machine.
 pub async fn download(name: &str, mime: &str, texts: &[String]) {
-    // The UTF-8 bytes as they are: a JS string would be decoded from UTF-8 and encoded back.
-    // The file is built a part at a time, each new blob holding the one before and the next
-    // part, with a rest between when the slice is used up: one blob of all 30 parts of a
-    // 1M-span CSV (117 MB) held the page for 0.4 s.
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let mut slice = TimeSlice::new();
-    let mut blob: Option<web_sys::Blob> = None;
-    for text in texts {
-        slice.pause_if_due().await;
-        let parts = js_sys::Array::new();
-        if let Some(b) = &blob {
-            parts.push(b);
-        }
-        parts.push(&js_sys::Uint8Array::from(text.as_bytes()));
-        // `new Blob([blob, bytes])`: web-sys names the call after one kind of part.
-        blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).ok();
-    }
-    let Some(blob) = blob else {
+    let parts: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+    let Some(blob) = blob_in_parts(&parts, mime).await else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
@@ -90,6 +73,53 @@ pub async fn download(name: &str, mime: &str, texts: &[String]) {
         }
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// A blob of these bytes, as they are (a JS string would be decoded from UTF-8 and encoded
+/// back). It is built a part at a time, each new blob holding the one before and the next part,
+/// with a rest between when the slice is used up: one blob of all 30 parts of a 1M-span CSV
+/// (117 MB) held the page for 0.4 s. `None` when the browser refuses (out of memory).
+pub async fn blob_in_parts(parts: &[&[u8]], mime: &str) -> Option<web_sys::Blob> {
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let mut slice = TimeSlice::new();
+    let mut blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::new(), &opts).ok()?;
+    for part in parts {
+        slice.pause_if_due().await;
+        let both = js_sys::Array::of2(&blob, &js_sys::Uint8Array::from(*part));
+        // `new Blob([blob, bytes])`: web-sys names the call after one kind of part.
+        blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&both, &opts).ok()?;
+    }
+    Some(blob)
+}
+
+/// Bytes from JS in the page's memory, copied 4 MB at a time with a rest between when due:
+/// a million-span run's worth in one copy held the page for 0.4 s.
+pub async fn copy_in_pieces(data: &js_sys::Uint8Array) -> Vec<u8> {
+    const PIECE: u32 = 4 << 20;
+    let len = data.length();
+    let mut out = vec![0; len as usize];
+    let mut slice = TimeSlice::new();
+    let mut at = 0;
+    while at < len {
+        let end = (at + PIECE).min(len);
+        data.subarray(at, end)
+            .copy_to(&mut out[at as usize..end as usize]);
+        at = end;
+        slice.pause_if_due().await;
+    }
+    out
+}
+
+/// What a rejected browser call says, for a message naming what failed.
+pub fn describe(e: wasm_bindgen::JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "the browser refused it".into())
 }
 
 /// Milliseconds since the page started, for load timings.

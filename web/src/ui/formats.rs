@@ -4,6 +4,7 @@
 //! read comes back as bytes (`ingest::handoff`). Visits that open only OTLP files (or a link)
 //! never download it, and big Jaeger or Langfuse files are read off the page's thread.
 
+use super::dom::{copy_in_pieces, describe};
 use js_sys::{Array, Promise, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
@@ -49,27 +50,12 @@ pub async fn read(
     }
     match answer.await {
         Ok(data) if data.is_instance_of::<Uint8Array>() => Ok(copy_in_pieces(&data.into()).await),
-        Ok(other) => Err(stop(format!("it answered {:?}", other.as_string()))),
+        Ok(other) => Err(stop(match other.as_string() {
+            Some(text) => format!("it answered \"{text}\" instead of bytes"),
+            None => "it answered something other than bytes".to_string(),
+        })),
         Err(e) => Err(stop(e)),
     }
-}
-
-/// The answer's bytes in the page's memory, copied 4 MB at a time with a rest between when due:
-/// a million-span run's answer in one copy held the page for 0.4 s.
-async fn copy_in_pieces(data: &Uint8Array) -> Vec<u8> {
-    const PIECE: u32 = 4 << 20;
-    let len = data.length();
-    let mut out = vec![0; len as usize];
-    let mut slice = super::dom::TimeSlice::new();
-    let mut at = 0;
-    while at < len {
-        let end = (at + PIECE).min(len);
-        data.subarray(at, end)
-            .copy_to(&mut out[at as usize..end as usize]);
-        at = end;
-        slice.pause_if_due().await;
-    }
-    out
 }
 
 /// Empties the worker's workspace: called when the page's workspace is replaced (Clear, a
@@ -136,13 +122,4 @@ async fn next_message(worker: &Worker) -> Result<JsValue, String> {
             _ => "it stopped with an error".into(),
         }),
     }
-}
-
-fn describe(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| "the browser refused it".into())
 }

@@ -3,6 +3,7 @@
 
 mod app;
 mod compare;
+mod deflate;
 mod details;
 mod dom;
 mod formats;

@@ -3,9 +3,11 @@
 //! server, GitHub Pages included. Large runs link to where their file is hosted instead
 //! (`#src=https://…`, fetched by the teammate's browser).
 
+use super::deflate::BrowserDeflate;
 use super::dom;
 use super::state::AppState;
 use crate::model::{Format, Problem, Severity, SourceFile, Workspace};
+use crate::num::Fixed;
 use crate::pace::Pace;
 use crate::share::{self, LinkReport, RedactOptions};
 use leptos::prelude::*;
@@ -130,8 +132,10 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
     // A big run's packed text, with the choice of text it was packed for.
     let packed = RwSignal::new(None::<(bool, Arc<str>)>);
     let wanted = move || open.get() && pack.get() && hosted.with(|h| h.trim().is_empty());
+    // Why the last packing failed (a browser without `CompressionStream`).
+    let failed = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if !big || !wanted() || packing.get().is_some() {
+        if !wanted() || packing.get().is_some() {
             return;
         }
         let text = include_text.get();
@@ -150,10 +154,14 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
             };
             let opts = RedactOptions { include_text: text };
             if let Some(run) = loaded.ws.runs.get(run_i) {
-                let data = share::payload_paced(run, &opts, &mut Pace::with(&mut check)).await;
+                let pace = &mut Pace::with(&mut check);
+                let data = share::payload_paced(run, &opts, pace, &BrowserDeflate).await;
                 // Kept only if the page still shows the run it packed.
                 if state.loaded.with_untracked(|now| *now == loaded) {
-                    let _ = packed.try_set(Some((text, data.into())));
+                    match data {
+                        Ok(data) => drop(packed.try_set(Some((text, data.into())))),
+                        Err(why) => drop(failed.try_set(Some(why))),
+                    }
                 }
             }
             let _ = packing.try_set(None);
@@ -166,21 +174,12 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
         if !wanted() {
             return None;
         }
-        if big {
-            let text = include_text.get();
-            return packed.with(|p| {
-                p.as_ref()
-                    .filter(|(t, _)| *t == text)
-                    .map(|(_, d)| d.clone())
-            });
-        }
-        let opts = RedactOptions {
-            include_text: include_text.get(),
-        };
-        let data = state
-            .loaded
-            .with(|l| share::payload(&l.ws.runs[run_i], &opts));
-        Some(Arc::<str>::from(data))
+        let text = include_text.get();
+        packed.with(|p| {
+            p.as_ref()
+                .filter(|(t, _)| *t == text)
+                .map(|(_, d)| d.clone())
+        })
     });
     let link = Memo::new(move |_| {
         if !open.get() {
@@ -224,17 +223,19 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
                 <p data-testid="share-size" class:warn=move || !report.get().fits_chat>{move || {
                     let r = report.get();
                     let kb = r.chars as f64 / 1024.0;
-                    if let Some(stage) = packing.get() {
+                    if let Some(why) = failed.get() {
+                        why
+                    } else if let Some(stage) = packing.get() {
                         let stage = if stage.is_empty() { String::new() } else { format!(" ({stage})") };
                         format!("Packing {} spans into the link…{stage}", crate::view::format::count(spans as u64))
                     } else if r.chars == 0 {
                         format!("This run has {} spans: packed into the link, it would take seconds and make a link of megabytes, past what chat tools accept. Link to the hosted file, or pack it anyway.", crate::view::format::count(spans as u64))
                     } else if !r.fits_browser() {
-                        format!("{kb:.0} KB: too long for a browser to open. Link to the hosted file instead.")
+                        format!("{} KB: too long for a browser to open. Link to the hosted file instead.", Fixed(kb, 0))
                     } else if !r.fits_chat {
-                        format!("{kb:.1} KB: longer than chat tools accept (about 8 KB). Share it by e-mail or link to the hosted file.")
+                        format!("{} KB: longer than chat tools accept (about 8 KB). Share it by e-mail or link to the hosted file.", Fixed(kb, 1))
                     } else {
-                        format!("{kb:.1} KB: fits in a chat message.")
+                        format!("{} KB: fits in a chat message.", Fixed(kb, 1))
                     }
                 }}</p>
                 <div class="dialog-actions">
