@@ -103,7 +103,7 @@ pub async fn critical_sections_paced(run: &Run, tree: &Tree, pace: &mut Pace<'_>
                 .copied()
                 .filter(|&c| kept[c as usize]),
         );
-        by_end[from..].sort_unstable_by_key(|&c| (end[c as usize], start[c as usize], c));
+        super::tree::sort_by_times(&mut by_end[from..], &end, &start);
         off[i + 1] = by_end.len() as u32;
         pace.tick().await;
     }

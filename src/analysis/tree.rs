@@ -221,7 +221,14 @@ async fn csr(
 /// sorts all come through this one function, so they share one copy of std's sort (bundle size)
 /// and keep its speed on the hot path (see `crate::sorting` for the cold sorts).
 pub fn sort_by_start(ids: &mut [SpanIdx], start_ns: &[i64]) {
-    ids.sort_unstable_by_key(|&c| (start_ns[c as usize], c));
+    sort_by_times(ids, start_ns, start_ns);
+}
+
+/// Sorts span indices by (`first`, `second`, index): the one copy of std's unstable sort that
+/// the hot sorts share ([`sort_by_start`], and the critical path's children by end).
+#[inline(never)]
+pub fn sort_by_times(ids: &mut [SpanIdx], first: &[i64], second: &[i64]) {
+    ids.sort_unstable_by_key(|&c| (first[c as usize], second[c as usize], c));
 }
 
 async fn mark_reachable(

@@ -114,7 +114,7 @@ fn rewrite_object(b: &[u8], i: &mut usize, depth: u32, out: &mut Vec<u8>) -> boo
             }
         }
     }
-    members.sort_unstable_by(|x, y| x.0.cmp(y.0));
+    crate::sorting::sort_by(&mut members, |x, y| x.0.cmp(y.0));
     // A parse keeps the last of two equal keys: leave that to the parse.
     if members.windows(2).any(|w| w[0].0 == w[1].0) {
         return false;

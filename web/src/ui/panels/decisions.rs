@@ -1,10 +1,10 @@
 //! Decisions and quality signals per step: what the agent chose, why (reason codes), among
 //! which candidates, how confident; and which quality facts held. Failures beside them.
 
+use crate::sorting::distinct;
 use crate::ui::state::AppState;
 use crate::view::format;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 
 /// Indices of one step's decisions, signals and failures.
 type StepRecords = (Vec<usize>, Vec<usize>, Vec<usize>);
@@ -19,10 +19,17 @@ pub fn DecisionsPanel(run_i: usize) -> impl IntoView {
             return view! { <p class="hint">"This run records no decisions, quality signals or failures."</p> }.into_any();
         }
         // Group by step; records without a step go last.
-        let mut steps: BTreeMap<Option<u32>, StepRecords> = BTreeMap::new();
-        for (i, d) in run.decisions.iter().enumerate() { steps.entry(d.step).or_default().0.push(i); }
-        for (i, q) in run.signals.iter().enumerate() { steps.entry(q.step).or_default().1.push(i); }
-        for (i, f) in run.failures.iter().enumerate() { steps.entry(f.step).or_default().2.push(i); }
+        let mut keys = distinct(run.decisions.iter().map(|d| d.step).chain(run.signals.iter().map(|q| q.step)).chain(run.failures.iter().map(|f| f.step)).collect());
+        if keys.first() == Some(&None) {
+            keys.rotate_left(1);
+        }
+        let at = |steps: &mut dyn Iterator<Item = Option<u32>>, step| steps.enumerate().filter(|(_, s)| *s == step).map(|(i, _)| i).collect::<Vec<usize>>();
+        let steps: Vec<(Option<u32>, StepRecords)> = keys.into_iter().map(|step| {
+            let ds = at(&mut run.decisions.iter().map(|d| d.step), step);
+            let qs = at(&mut run.signals.iter().map(|q| q.step), step);
+            let fs = at(&mut run.failures.iter().map(|f| f.step), step);
+            (step, (ds, qs, fs))
+        }).collect();
         let select_step = move |step: u32| {
             let id = state.loaded.with_untracked(|l| l.ws.runs[run_i].spans.iter().find(|s| s.seq == Some(step)).map(|s| s.id.clone()));
             if let Some(id) = id { state.navigate(true, move |v| v.span = Some(id)); }
@@ -48,7 +55,7 @@ pub fn DecisionsPanel(run_i: usize) -> impl IntoView {
                             <div class="signal" class:sig-true=q.value>
                                 <span class="tag">{q.signal_type.clone()}</span>
                                 {format!("{} = {}", q.code, q.value)}
-                                {q.weight.map(|w| view! { <span class="muted">{format!(" weight {w}")}</span> })}
+                                {q.weight.map(|w| view! { <span class="muted">{format!(" weight {}", crate::num::Plain(w))}</span> })}
                                 {q.comment.clone().map(|c| view! { <div class="muted">{c}</div> })}
                             </div>
                         }}).collect_view()}

@@ -2,11 +2,11 @@
 //! its moment in the waterfall when it names no span.
 
 use crate::analysis::bounds::RunBounds;
+use crate::sorting::distinct;
 use crate::ui::more::show_more;
 use crate::ui::state::AppState;
 use crate::view::format;
 use leptos::prelude::*;
-use std::collections::BTreeSet;
 
 /// Entries built when the panel opens, and added by each "Show more" (it showed up to 2,000 at
 /// once, and said nothing of the rest; a list item costs the page about half a millisecond).
@@ -21,12 +21,8 @@ pub fn LogsPanel(run_i: usize) -> impl IntoView {
     let (levels, types) = state.loaded.with_untracked(|l| {
         let logs = &l.ws.runs[run_i].logs;
         (
-            logs.iter()
-                .map(|g| g.level.clone())
-                .collect::<BTreeSet<_>>(),
-            logs.iter()
-                .map(|g| g.event_type.clone())
-                .collect::<BTreeSet<_>>(),
+            distinct(logs.iter().map(|g| g.level.clone()).collect()),
+            distinct(logs.iter().map(|g| g.event_type.clone()).collect()),
         )
     });
     let jump = move |i: usize| {
@@ -74,7 +70,7 @@ pub fn LogsPanel(run_i: usize) -> impl IntoView {
                 view! {
                     <ul class="log-list">
                         {matching.into_iter().take(n).map(|(i, g)| view! {
-                            <li class=format!("log lv-{}", g.level.to_lowercase())>
+                            <li class=format!("log lv-{}", g.level.to_ascii_lowercase())>
                                 <button class="log-entry" on:click=move |_| jump(i)>
                                     <span class="muted">{g.time_ns.map(|t| format!("+{}", format::duration(t - start))).unwrap_or_default()}</span>
                                     <span class="tag">{g.level.clone()}</span>
