@@ -12,8 +12,8 @@ use std::time::Instant;
 #[path = "common/mod.rs"]
 mod common;
 use common::{synth_workspace, Timings, XorShift};
+use spoor::fasthash::FastSet;
 use spoor::view::rows::{hits, visible_rows, Query, RowFilter};
-use std::collections::HashSet;
 
 const TOOLS: [&str; 6] = [
     "search_docs",
@@ -244,7 +244,7 @@ fn main() {
                     &t.preorder,
                     &t.depth,
                     &t.parent,
-                    &HashSet::new(),
+                    &FastSet::default(),
                     &filter,
                     Some(&found),
                 );

@@ -1,20 +1,26 @@
-//! Sorting for the cold and medium-hot call sites, through one std sort instantiation.
+//! Sorting, through one std sort instantiation for the whole page.
 //!
 //! Why: every `sort_by`/`sort_by_key` call with its own closure or element type monomorphizes a
 //! full copy of std's sort (quicksort, driftsort, small-sort networks: 2–6 KB of wasm each). With
-//! ~25 call sites that was ~118 KB of the web bundle's wasm. Here every sort is one stable sort of
-//! `u32` positions through a `&mut dyn FnMut` comparator, then the positions are applied; only
-//! that small glue is generic. Stable, so it stays near linear on the nearly sorted lists
-//! analysis sorts by start time. The sorts that are hot on million-span runs keep std's sort:
-//! `analysis::tree::sort_by_start` (children lists, shared by the anomaly detectors), the
-//! critical path's children by end, and the latency samples (stats.rs).
+//! ~25 call sites that was ~118 KB of the web bundle's wasm. Here every sort is one unstable
+//! sort of `u32` positions through a `&mut dyn FnMut` comparator, ties broken by position (so
+//! the order is stable), then the positions are applied; only that small glue is generic. The
+//! hot sorts of a big load (children by start, the critical path's children by end, latency
+//! samples) come here too, as [`sort_ids`]: the `dyn` call per comparison costs them little
+//! next to a second copy of the sort (measured with `cargo bench --bench analysis`).
 
 use std::cmp::Ordering;
 
-/// The one comparator sort: stable, over positions.
+/// The one comparator sort, over positions; equal items keep their order of position.
 #[inline(never)]
 fn sort_positions(pos: &mut [u32], cmp: &mut dyn FnMut(u32, u32) -> Ordering) {
-    pos.sort_by(|&a, &b| cmp(a, b));
+    pos.sort_unstable_by(|&a, &b| cmp(a, b).then(a.cmp(&b)));
+}
+
+/// Sorts span indices (or any `u32` ids) in place by `cmp`, equal ones by id: the hot sorts'
+/// way in, with no copy of the items.
+pub fn sort_ids(ids: &mut [u32], mut cmp: impl FnMut(u32, u32) -> Ordering) {
+    sort_positions(ids, &mut cmp);
 }
 
 /// Moves `v[perm[k]]` to position `k`, following cycles with swaps, so no `T: Clone` is needed.
@@ -48,6 +54,42 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
 /// Natural order, like `v.sort()`.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
+}
+
+/// Integers in ascending order, by radix (a byte a pass, skipping bytes all values share): the
+/// latency samples of a big run, hundreds of thousands of them, sorted in linear time without a
+/// copy of std's sort for `i64`.
+pub fn sort_i64(v: &mut [i64]) {
+    // Flipping the sign bit orders two's complement values as unsigned ones.
+    let key = |x: i64| (x as u64) ^ (1 << 63);
+    let mut buf = vec![0i64; v.len()];
+    let (mut from, mut to): (&mut [i64], &mut [i64]) = (v, &mut buf);
+    let mut in_buf = false;
+    for shift in (0..64).step_by(8) {
+        let mut count = [0usize; 256];
+        for &x in from.iter() {
+            count[(key(x) >> shift) as usize & 0xff] += 1;
+        }
+        if count.contains(&from.len()) {
+            continue; // every value has this byte: the pass would change nothing
+        }
+        let mut at = 0;
+        for c in count.iter_mut() {
+            let n = *c;
+            *c = at;
+            at += n;
+        }
+        for &x in from.iter() {
+            let b = (key(x) >> shift) as usize & 0xff;
+            to[count[b]] = x;
+            count[b] += 1;
+        }
+        std::mem::swap(&mut from, &mut to);
+        in_buf = !in_buf;
+    }
+    if in_buf {
+        to.copy_from_slice(from);
+    }
 }
 
 /// The distinct values, in order: what collecting into a `BTreeSet` gives, without a B-tree's
@@ -86,6 +128,29 @@ mod tests {
                 s % modulo
             })
             .collect()
+    }
+
+    #[test]
+    fn integers_sort_as_std_sorts_them() {
+        for (n, modulo) in [
+            (0, 1),
+            (1, 5),
+            (2, 2),
+            (1000, 7),
+            (3000, 1 << 40),
+            (5000, u64::MAX),
+        ] {
+            let mut v: Vec<i64> = numbers(n, 11, modulo)
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| if i % 3 == 0 { -(x as i64) } else { x as i64 })
+                .collect();
+            v.extend([i64::MIN, i64::MAX, 0, -1]);
+            let mut want = v.clone();
+            want.sort();
+            sort_i64(&mut v);
+            assert_eq!(v, want, "{n} numbers below {modulo}");
+        }
     }
 
     #[test]

@@ -72,6 +72,10 @@ impl Hasher for WordHasher {
 
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
+/// A set by [`WordHasher`]: std's default SipHash (and its random keys) then stays out of the
+/// page's module, whose maps and sets all hash this way.
+pub type FastSet<T> = std::collections::HashSet<T, BuildHasherDefault<WordHasher>>;
+
 /// Each span id to the index of its first span: the duplicate check and the parent lookup of
 /// every load use one, a million times at a million spans. A concrete type rather than a
 /// `FastMap<&str, usize>` at each use, so its hashing and probing are compiled here, in the

@@ -7,8 +7,8 @@
 //! of the same model (`claude-3-7-sonnet` finds `claude-3-7-sonnet-20250219`); and finally the
 //! longest known model name that the name starts with (at a `-`, `:`, `@` or `_` boundary).
 
+use crate::fasthash::FastMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// USD per token. Missing cache prices mean cache tokens cost the input price; a missing
 /// reasoning price means reasoning tokens cost the output price.
@@ -32,14 +32,14 @@ struct PriceFile {
     source_commit: String,
     #[serde(default)]
     retrieved: String,
-    models: HashMap<String, Price>,
+    models: FastMap<String, Price>,
 }
 
 /// Prices by model name: bundled ones and the user's overrides.
 #[derive(Debug, Clone, Default)]
 pub struct PriceTable {
-    bundled: HashMap<String, Price>,
-    user: HashMap<String, Price>,
+    bundled: FastMap<String, Price>,
+    user: FastMap<String, Price>,
     /// Where the bundled prices come from, for the UI's "prices as of" note.
     pub source: String,
     pub source_commit: String,
@@ -70,7 +70,7 @@ impl PriceTable {
                     .into_iter()
                     .map(|(k, v)| (k.to_ascii_lowercase(), v))
                     .collect(),
-                user: HashMap::new(),
+                user: FastMap::default(),
                 source: f.source,
                 source_commit: f.source_commit,
                 retrieved: f.retrieved,

@@ -32,7 +32,7 @@ impl LatencyStats {
         if samples.is_empty() {
             return LatencyStats::default();
         }
-        samples.sort_unstable();
+        crate::sorting::sort_i64(samples);
         let total: i64 = samples.iter().sum();
         LatencyStats {
             samples: samples.len(),

@@ -224,11 +224,11 @@ pub fn sort_by_start(ids: &mut [SpanIdx], start_ns: &[i64]) {
     sort_by_times(ids, start_ns, start_ns);
 }
 
-/// Sorts span indices by (`first`, `second`, index): the one copy of std's unstable sort that
-/// the hot sorts share ([`sort_by_start`], and the critical path's children by end).
-#[inline(never)]
+/// Sorts span indices by (`first`, `second`, index): [`sort_by_start`], and the critical path's
+/// children by end.
 pub fn sort_by_times(ids: &mut [SpanIdx], first: &[i64], second: &[i64]) {
-    ids.sort_unstable_by_key(|&c| (first[c as usize], second[c as usize], c));
+    let key = |c: SpanIdx| (first[c as usize], second[c as usize]);
+    crate::sorting::sort_ids(ids, |a, b| key(a).cmp(&key(b)));
 }
 
 async fn mark_reachable(

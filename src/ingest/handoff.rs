@@ -174,7 +174,7 @@ async fn apply_in_slices(
         return Err("there are bytes after the answer".into());
     }
     // Files first: the runs name them.
-    let side: std::collections::HashSet<FileId> =
+    let side: crate::fasthash::FastSet<FileId> =
         side_files.iter().map(|(id, _)| *id as FileId).collect();
     for (id, file) in side_files {
         match id.cmp(&ws.files.len()) {

@@ -37,7 +37,7 @@ pub struct Touched {
     /// attach to whichever runs they match.
     pub all: bool,
     /// Ids of the runs that received spans.
-    pub runs: std::collections::HashSet<String>,
+    pub runs: crate::fasthash::FastSet<String>,
 }
 
 impl Touched {

@@ -8,8 +8,8 @@ use super::codec::Clock;
 use super::reader::{unzigzag, Reader};
 use super::wire::{zigzag, Stream, Writer};
 use super::ShareError;
+use crate::fasthash::FastMap;
 use crate::model::{Origin, Span, SpanEvent, SpanKind, SpanLink, Status, ToolCall};
-use std::collections::HashMap;
 
 const PARENT: u32 = 1;
 const PARENT_ID_SAME: u32 = 1 << 1;
@@ -42,7 +42,7 @@ const STATUSES: [Status; 3] = [Status::Ok, Status::Error, Status::Unset];
 struct Predictors {
     starts: Vec<i64>,
     prev_end: Option<i64>,
-    sibling_end: HashMap<Option<u32>, i64>,
+    sibling_end: FastMap<Option<u32>, i64>,
 }
 
 impl Predictors {

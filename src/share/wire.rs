@@ -6,7 +6,7 @@
 //!
 //! Reading is in `reader.rs`.
 
-use std::collections::HashMap;
+use crate::fasthash::FastMap;
 
 /// The column a value is written to; the order here is the order in the payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub(super) const STREAMS: usize = 10;
 pub struct Writer<'a> {
     streams: [Vec<u8>; STREAMS],
     cur: Stream,
-    index: HashMap<&'a str, u32>,
+    index: FastMap<&'a str, u32>,
     table: Vec<&'a str>,
 }
 
@@ -48,7 +48,7 @@ impl Default for Writer<'_> {
         Writer {
             streams: Default::default(),
             cur: Stream::Meta,
-            index: HashMap::new(),
+            index: FastMap::default(),
             table: Vec::new(),
         }
     }

@@ -2,8 +2,8 @@
 //! narrowed by search and filters. Pure, so it is tested natively and runs in O(n) at 1M spans.
 
 use super::fold::fold;
+use crate::fasthash::FastSet;
 use crate::model::{AttrValue, Span, SpanIdx, SpanKind, Status};
-use std::collections::HashSet;
 
 /// A parsed search: free text matches name, kind, status, model, tool and attribute keys and
 /// values; `key=value` matches one attribute (key and value as case-insensitive substrings).
@@ -194,7 +194,7 @@ pub fn visible_rows(
     preorder: &[SpanIdx],
     depth: &[u32],
     parent: &[Option<SpanIdx>],
-    collapsed: &HashSet<SpanIdx>,
+    collapsed: &FastSet<SpanIdx>,
     filter: &RowFilter,
     hits: Option<&[bool]>,
 ) -> Rows {
@@ -318,7 +318,7 @@ mod tests {
     #[test]
     fn collapse_hides_the_subtree_only() {
         let (s, pre, d, p) = fixture();
-        let collapsed = HashSet::from([1]);
+        let collapsed = FastSet::from_iter([1]);
         let r = visible_rows(&s, &pre, &d, &p, &collapsed, &RowFilter::default(), None);
         assert_eq!(r.rows, vec![0, 1, 3]);
     }
@@ -332,7 +332,7 @@ mod tests {
             ..Default::default()
         };
         let found = hits(&s, &filter.query);
-        let r = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter, Some(&found));
+        let r = visible_rows(&s, &pre, &d, &p, &FastSet::default(), &filter, Some(&found));
         assert_eq!(r.rows, vec![0, 3]);
         assert_eq!(r.matches, vec![3]);
         let filter = RowFilter {
@@ -341,7 +341,7 @@ mod tests {
             ..Default::default()
         };
         let found = hits(&s, &filter.query);
-        let r = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter, Some(&found));
+        let r = visible_rows(&s, &pre, &d, &p, &FastSet::default(), &filter, Some(&found));
         assert_eq!(r.rows, vec![0, 1, 2]);
     }
 
@@ -353,7 +353,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            visible_rows(&s, &pre, &d, &p, &HashSet::new(), &tools, None).rows,
+            visible_rows(&s, &pre, &d, &p, &FastSet::default(), &tools, None).rows,
             vec![0, 1, 2, 3]
         );
         let errors = RowFilter {
@@ -361,7 +361,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            visible_rows(&s, &pre, &d, &p, &HashSet::new(), &errors, None).rows,
+            visible_rows(&s, &pre, &d, &p, &FastSet::default(), &errors, None).rows,
             vec![0, 3]
         );
     }
@@ -394,10 +394,10 @@ mod tests {
             matches_only: true,
             ..Default::default()
         };
-        let pending = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter, None);
+        let pending = visible_rows(&s, &pre, &d, &p, &FastSet::default(), &filter, None);
         assert_eq!(pending.rows.len(), s.len());
         assert!(pending.matches.is_empty());
-        let done = visible_rows(&s, &pre, &d, &p, &HashSet::new(), &filter, Some(&whole));
+        let done = visible_rows(&s, &pre, &d, &p, &FastSet::default(), &filter, Some(&whole));
         assert_eq!(done.matches.len(), 11);
         assert_eq!(done.rows.len(), 11 + 2); // the matches under a(1), and root(0) and a(1)
     }

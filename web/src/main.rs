@@ -6,7 +6,7 @@ mod ui;
 // The UI was written inside the `spoor` crate and names its modules as `crate::…`; re-exported
 // here so it reads the same in this crate.
 #[cfg(target_arch = "wasm32")]
-use spoor::{analysis, ingest, model, num, pace, share, sorting, view};
+use spoor::{analysis, fasthash, ingest, model, num, pace, share, sorting, view};
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

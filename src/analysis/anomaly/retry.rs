@@ -6,9 +6,9 @@ use super::loops::{normalized_args, tool_name};
 use super::{fmt_duration, times, waste_of, Anomaly, AnomalyKind};
 use crate::analysis::summary::RunSummary;
 use crate::analysis::tree::Tree;
+use crate::fasthash::FastMap;
 use crate::model::{Run, Span, SpanIdx, SpanKind, Status};
 use crate::sorting;
-use std::collections::HashMap;
 
 fn what(s: &Span) -> String {
     match s.kind {
@@ -101,12 +101,12 @@ pub fn retries(run: &Run, tree: &Tree, summary: &RunSummary) -> Vec<Anomaly> {
     // Explicit: follow `retry_of` links back to the first attempt.
     let has_explicit = summary.lists.has_retry_links;
     if has_explicit {
-        let by_id: HashMap<&str, SpanIdx> = spans
+        let by_id: FastMap<&str, SpanIdx> = spans
             .iter()
             .enumerate()
             .map(|(i, s)| (s.id.as_str(), i as SpanIdx))
             .collect();
-        let mut next: HashMap<SpanIdx, Vec<SpanIdx>> = HashMap::new();
+        let mut next: FastMap<SpanIdx, Vec<SpanIdx>> = FastMap::default();
         let mut is_retry = vec![false; spans.len()];
         for (i, s) in spans.iter().enumerate() {
             if let Some(&prev) = s.retry_of.as_deref().and_then(|r| by_id.get(r)) {

@@ -181,7 +181,7 @@ async fn read_in_worker(
 }
 
 /// The analyses of the runs loaded before, by run id.
-type Kept = std::collections::HashMap<String, crate::analysis::RunAnalysis>;
+type Kept = crate::fasthash::FastMap<String, crate::analysis::RunAnalysis>;
 
 /// Analyses the runs the new files touched (the others keep their analysis from `kept`),
 /// resting whenever a [`dom::TimeSlice`] is used up ([`Pace`]), with the stage in the progress

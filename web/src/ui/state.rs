@@ -2,11 +2,11 @@
 //! sync with [`ViewState`].
 
 use crate::analysis::{analyze_run, AnalysisConfig, RunAnalysis};
+use crate::fasthash::FastSet;
 use crate::model::{Run, SpanIdx, Workspace};
 use crate::num::Fixed;
 use crate::view::state::{Page, ViewState};
 use leptos::prelude::*;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::dom;
@@ -93,7 +93,7 @@ pub struct AppState {
     pub view: RwSignal<ViewState>,
     /// A message while files load, with progress in 0..1.
     pub loading: RwSignal<Option<(String, f64)>>,
-    pub collapsed: RwSignal<HashSet<SpanIdx>>,
+    pub collapsed: RwSignal<FastSet<SpanIdx>>,
     /// Spans an anomaly click marked in the waterfall.
     pub marked: RwSignal<Vec<SpanIdx>>,
     /// Dashboard targets and alert thresholds (seed 002 defaults, user-editable).
@@ -123,7 +123,7 @@ impl AppState {
             loaded,
             view,
             loading: RwSignal::new(None),
-            collapsed: RwSignal::new(HashSet::new()),
+            collapsed: RwSignal::new(FastSet::default()),
             marked: RwSignal::new(Vec::new()),
             targets: RwSignal::new(crate::view::targets::default_targets()),
             theme: RwSignal::new(if dom::prefers_dark() {
@@ -162,7 +162,7 @@ impl AppState {
     /// Opens a run by id.
     pub fn open_run(&self, id: &str) {
         let id = id.to_string();
-        self.collapsed.set(HashSet::new());
+        self.collapsed.set(FastSet::default());
         self.marked.set(Vec::new());
         self.navigate(true, move |v| {
             *v = ViewState {
