@@ -43,7 +43,8 @@ if [ "$BUILD_ONLY" = 0 ] && { ! command -v chromium >/dev/null 2>&1 || ! command
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# playwright-core, binaryen (wasm-opt for release builds) and speedscope, from the lock file.
+# playwright-core, binaryen (wasm-opt for release builds), terser (release JavaScript) and speedscope,
+# from the lock file.
 if ! npm ls --silent >/dev/null 2>&1; then
   say "installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund
