@@ -10,12 +10,25 @@ pub struct Tick {
     pub label: String,
 }
 
+/// The largest power of ten at most `x` (`x > 0`), by steps: `10f64.powf(x.log10().floor())`
+/// brought libm's `pow` and `log10` (3 KB of wasm) into the page for this one line.
+fn power_of_ten_at_most(x: f64) -> f64 {
+    let mut m = 1.0;
+    while m * 10.0 <= x {
+        m *= 10.0;
+    }
+    while m > x {
+        m /= 10.0;
+    }
+    m
+}
+
 /// Ticks for the window `[from_ns, to_ns]` (offsets relative to `origin_ns`, the run start),
 /// about `target` of them.
 pub fn ticks(origin_ns: i64, from_ns: i64, to_ns: i64, target: u32) -> Vec<Tick> {
     let span = (to_ns - from_ns).max(1) as f64;
     let raw = span / target.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
+    let mag = power_of_ten_at_most(raw);
     let step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)
@@ -58,6 +71,16 @@ fn compact(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn powers_of_ten_as_libm_finds_them() {
+        for x in [
+            0.003, 0.1, 0.5, 1.0, 7.0, 10.0, 99.9, 100.0, 1234.5, 1e6, 2.5e9, 9.99e11, 1e12,
+        ] {
+            let want = 10f64.powf(f64::log10(x).floor());
+            assert_eq!(power_of_ten_at_most(x), want, "{x}");
+        }
+    }
 
     #[test]
     fn ticks_use_round_steps() {
