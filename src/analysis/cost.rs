@@ -8,6 +8,7 @@
 //! longest known model name that the name starts with (at a `-`, `:`, `@` or `_` boundary).
 
 use crate::fasthash::FastMap;
+use crate::num::parse_f64;
 use serde::{Deserialize, Serialize};
 
 /// USD per token. Missing cache prices mean cache tokens cost the input price; a missing
@@ -24,17 +25,6 @@ pub struct Price {
     pub reasoning: Option<f64>,
 }
 
-/// The bundled file's shape.
-#[derive(Debug, Clone, Deserialize)]
-struct PriceFile {
-    source: String,
-    #[serde(default)]
-    source_commit: String,
-    #[serde(default)]
-    retrieved: String,
-    models: FastMap<String, Price>,
-}
-
 /// Prices by model name: bundled ones and the user's overrides.
 #[derive(Debug, Clone, Default)]
 pub struct PriceTable {
@@ -46,7 +36,12 @@ pub struct PriceTable {
     pub retrieved: String,
 }
 
-const BUNDLED: &str = include_str!("../../data/prices.json");
+/// `data/prices.json` as a table the page reads in a few lines (`data/prices.tsv`, written from
+/// it and checked against it by `tests/prices_table.rs`): parsing the JSON in the page needed
+/// serde's code for its shape, 4 KB of the gzip download. Tab-separated: `source`,
+/// `source_commit` and `retrieved` lines, a header, then a model per line with its five prices
+/// (`-` where the JSON has none).
+const BUNDLED: &str = include_str!("../../data/prices.tsv");
 
 /// Token counts of one call, as the cost formula needs them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -63,21 +58,32 @@ pub struct TokenCounts {
 impl PriceTable {
     /// The prices shipped with Spoor.
     pub fn bundled() -> PriceTable {
-        match serde_json::from_str::<PriceFile>(BUNDLED) {
-            Ok(f) => PriceTable {
-                bundled: f
-                    .models
-                    .into_iter()
-                    .map(|(k, v)| (k.to_ascii_lowercase(), v))
-                    .collect(),
-                user: FastMap::default(),
-                source: f.source,
-                source_commit: f.source_commit,
-                retrieved: f.retrieved,
-            },
-            // The file is checked by a test; never panic in the page over it.
-            Err(_) => PriceTable::default(),
+        let mut t = PriceTable::default();
+        for line in BUNDLED.lines() {
+            let mut cells = line.split('\t');
+            let (Some(name), Some(first)) = (cells.next(), cells.next()) else {
+                continue;
+            };
+            match name {
+                "source" => t.source = first.to_string(),
+                "source_commit" => t.source_commit = first.to_string(),
+                "retrieved" => t.retrieved = first.to_string(),
+                "model" => {}
+                _ => {
+                    let mut cells = std::iter::once(first).chain(cells).map(parse_f64);
+                    let mut next = || cells.next().flatten();
+                    let price = Price {
+                        input: next().unwrap_or(0.0),
+                        output: next().unwrap_or(0.0),
+                        cache_read: next(),
+                        cache_write: next(),
+                        reasoning: next(),
+                    };
+                    t.bundled.insert(name.to_ascii_lowercase(), price);
+                }
+            }
         }
+        t
     }
 
     /// A table with no prices at all (every model unknown).

@@ -272,7 +272,7 @@ async fn body_of(request: Result<js_sys::Promise, String>) -> Result<Vec<u8>, St
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .map_err(|e| format!("the browser could not read it ({e:?})"))?;
+        .map_err(|e| format!("the browser could not read it ({})", describe(e)))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -281,10 +281,10 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
 pub async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, String> {
     let blob = file
         .slice_with_f64_and_f64(start, end)
-        .map_err(|e| format!("the browser could not read it ({e:?})"))?;
+        .map_err(|e| format!("the browser could not read it ({})", describe(e)))?;
     let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
         .await
-        .map_err(|e| format!("the browser could not read it ({e:?})"))?;
+        .map_err(|e| format!("the browser could not read it ({})", describe(e)))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
