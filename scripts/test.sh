@@ -22,5 +22,7 @@ step "cargo test"
 cargo test --workspace --quiet
 step "release build (public URL /spoor/)"
 scripts/build.sh /spoor/
+step "the page's download (no code it replaced with smaller code of its own)"
+node scripts/check-bundle.mjs
 step "end-to-end tests (Chromium)"
 node --test --test-concurrency=1 tests/e2e/
