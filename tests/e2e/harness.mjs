@@ -61,9 +61,11 @@ export async function launch() {
 
 /** A page that records requests and console errors; `assertClean()` checks both. */
 /** `routes`: `[pattern, handler]` pairs installed before the page loads (to fail a request). */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, colorScheme = 'light', routes = [] } = {}) {
+/** `init`: a function run in the page before its own scripts (to take a browser API away). */
+export async function openPage(browser, url, { viewport = { width: 1280, height: 720 }, colorScheme = 'light', routes = [], init } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
   for (const [pattern, handler] of routes) await context.route(pattern, handler);
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const requests = [];
   const errors = [];

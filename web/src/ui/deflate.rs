@@ -39,7 +39,7 @@ impl Deflate for BrowserDeflate {
         Box::pin(async move {
             let cannot = |e: JsValue| {
                 let why = dom::describe(e);
-                format!("this browser could not compress the link: {why}")
+                format!("This browser cannot compress the link ({why}): link to the hosted file.")
             };
             let stream = CompressionStream::new("deflate-raw").map_err(cannot)?;
             // Read the output as it comes, while the input is written.

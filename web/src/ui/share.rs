@@ -223,7 +223,7 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
                 <p data-testid="share-size" class:warn=move || !report.get().fits_chat>{move || {
                     let r = report.get();
                     let kb = r.chars as f64 / 1024.0;
-                    if let Some(why) = failed.get() {
+                    if let Some(why) = failed.get().filter(|_| wanted()) {
                         why
                     } else if let Some(stage) = packing.get() {
                         let stage = if stage.is_empty() { String::new() } else { format!(" ({stage})") };
