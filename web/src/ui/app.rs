@@ -1,6 +1,6 @@
 //! The page frame: top bar, load status and problems, and the page the view state names.
 
-use super::loader::{self, DropZone, OpenButton};
+use super::loader;
 use super::run_list::RunList;
 use super::run_view::RunView;
 use super::state::{AppState, Theme};
@@ -37,7 +37,7 @@ pub fn App() -> impl IntoView {
     }
 
     view! {
-        <DropZone/>
+        {loader::drop_zone()}
         <header class="topbar">
             <a class="brand" href="#" on:click=move |ev| {
                 ev.prevent_default();
@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
                     on:click=move |_| state.navigate(true, |v| v.page = Page::Versions)>"Versions"</button>
             </nav>
             <div class="topbar-actions">
-                <OpenButton/>
+                {loader::open_button()}
                 <button class="btn" on:click=move |_| loader::load_demo(state)>"Demo run"</button>
                 <button class="btn" title="Clear everything loaded" on:click=move |_| loader::clear(state)>"Clear"</button>
                 <button class="btn icon" data-testid="theme-toggle"
@@ -64,8 +64,8 @@ pub fn App() -> impl IntoView {
                 </button>
             </div>
         </header>
-        <LoadStatus/>
-        <Problems/>
+        {load_status()}
+        {problems()}
         <main class="main">
             {move || match state.page.get() {
                 Page::Runs => view! { <RunList/> }.into_any(),
@@ -78,8 +78,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// A progress bar while files load.
-#[component]
-fn LoadStatus() -> impl IntoView {
+fn load_status() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
         {move || state.loading.get().map(|(msg, frac)| view! {
@@ -93,8 +92,7 @@ fn LoadStatus() -> impl IntoView {
 
 /// Per-file problems: errors (something was not loaded) and warnings (repairs), each naming the
 /// file, the place and what is wrong.
-#[component]
-fn Problems() -> impl IntoView {
+fn problems() -> impl IntoView {
     let state = expect_context::<AppState>();
     let open = RwSignal::new(false);
     view! {

@@ -483,8 +483,7 @@ pub fn clear(state: AppState) {
 }
 
 /// The "Open files" button with its hidden picker.
-#[component]
-pub fn OpenButton() -> impl IntoView {
+pub fn open_button() -> impl IntoView {
     let state = expect_context::<AppState>();
     let input: NodeRef<leptos::html::Input> = NodeRef::new();
     view! {
@@ -503,8 +502,7 @@ pub fn OpenButton() -> impl IntoView {
 }
 
 /// Listens for drags anywhere on the page and shows an overlay while files hover over it.
-#[component]
-pub fn DropZone() -> impl IntoView {
+pub fn drop_zone() -> impl IntoView {
     let state = expect_context::<AppState>();
     let depth = RwSignal::new(0i32);
     let has_files = |ev: &web_sys::DragEvent| {

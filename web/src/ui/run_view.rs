@@ -234,8 +234,8 @@ fn RunPage(run_i: usize) -> impl IntoView {
 
     view! {
         <div class="run-page">
-            <RunHeader run_i/>
-            <Toolbar run_i rows filter search/>
+            {run_header(run_i)}
+            {toolbar(run_i, rows, filter, search)}
             <div class="run-body">
                 <div class="run-main">
                     <Waterfall run_i bounds rows critical matches scroll_to/>
@@ -271,8 +271,7 @@ fn RunPage(run_i: usize) -> impl IntoView {
 }
 
 /// Name and counts in words, tokens, cost (reported and computed) and duration.
-#[component]
-fn RunHeader(run_i: usize) -> impl IntoView {
+fn run_header(run_i: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         state.loaded.with(|l| {
@@ -310,8 +309,7 @@ const SEARCH_AT_ONCE_BELOW: usize = 50_000;
 const SEARCH_PAUSE_MS: u64 = 200;
 
 /// Search, filters, the critical-path toggle and exports.
-#[component]
-fn Toolbar(
+fn toolbar(
     run_i: usize,
     rows: Memo<Rows>,
     filter: Memo<RowFilter>,

@@ -200,8 +200,8 @@ pub fn Waterfall(
 
     view! {
         <div class="waterfall" data-testid="waterfall">
-            <Minimap run_i bounds rows win/>
-            <Axis bounds win/>
+            {minimap(run_i, bounds, rows, win)}
+            {axis(bounds, win)}
             <div class="wf-body" id="wf-body" node_ref=body tabindex="0" role="tree" aria-label="Span tree"
                 data-testid="wf-body"
                 on:scroll=move |ev| {
@@ -359,8 +359,7 @@ fn label_left(start: i64, end: i64, w: (i64, i64)) -> String {
 }
 
 /// The time axis with readable ticks; drag across it to zoom into a range.
-#[component]
-fn Axis(bounds: RunBounds, win: Memo<(i64, i64)>) -> impl IntoView {
+fn axis(bounds: RunBounds, win: Memo<(i64, i64)>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let drag = RwSignal::new(None::<(f64, f64)>);
     let track: NodeRef<leptos::html::Div> = NodeRef::new();
@@ -410,8 +409,7 @@ fn Axis(bounds: RunBounds, win: Memo<(i64, i64)>) -> impl IntoView {
 
 /// A minimap of the whole run (drawn on a canvas: cheap at any size); drag on it to zoom, and
 /// the current window is shown over it.
-#[component]
-fn Minimap(
+fn minimap(
     run_i: usize,
     bounds: RunBounds,
     rows: Memo<Rows>,
