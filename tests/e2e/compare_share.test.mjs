@@ -111,13 +111,20 @@ test('a copied link reopens the same run, span, zoom and panel in a fresh browse
 test('a browser without CompressionStream says why it cannot pack the link, and a hosted-file link still works', async () => {
   // Share links are compressed by the browser's own CompressionStream (the page carries no
   // compressor of its own); older browsers lack it.
-  const { page, errors, context } = await openPage(browser, srv.url, { init: () => { delete window.CompressionStream; } });
+  // Counted, so the test also sees that the dialog does not try again and again.
+  const init = () => {
+    window.compressionTries = 0;
+    Object.defineProperty(window, 'CompressionStream', { get() { window.compressionTries += 1; return undefined; } });
+  };
+  const { page, errors, context } = await openPage(browser, srv.url, { init });
   await page.getByTestId('run-header').waitFor();
   await page.getByTestId('share').click();
   const size = page.getByTestId('share-size');
   await page.waitForFunction(() => /cannot compress/.test(document.querySelector('[data-testid=share-size]').textContent));
   assert.match(await size.textContent(), /^This browser cannot compress the link \(.*CompressionStream.*\): link to the hosted file\.$/);
   assert.equal(await page.getByTestId('share-link').inputValue(), '');
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => window.compressionTries), 1, 'one try, not a loop');
   await page.getByPlaceholder('https://…/trace.json').fill('https://example.com/trace.json');
   assert.match(await page.getByTestId('share-link').inputValue(), /#.*src=https:%2F%2Fexample\.com%2Ftrace\.json$/);
   assert.match(await size.textContent(), /KB: fits in a chat message\.$/);

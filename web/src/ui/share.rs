@@ -135,7 +135,9 @@ pub fn ShareButton(run_i: usize) -> impl IntoView {
     // Why the last packing failed (a browser without `CompressionStream`).
     let failed = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        if !wanted() || packing.get().is_some() {
+        // A failed packing is not tried again: the browser lacks what it needs, and each try
+        // would redact and encode the whole run anew.
+        if !wanted() || packing.get().is_some() || failed.with(Option::is_some) {
             return;
         }
         let text = include_text.get();
